@@ -1,0 +1,1 @@
+"""fastw2v: fast word2vec training with a C kernel."""
