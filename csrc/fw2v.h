@@ -1,0 +1,113 @@
+/* fw2v.h: the word2vec training kernels of fastw2v.
+ *
+ * The kernels never see a Python object: they take one read-only parameter struct
+ * (shapes, tables, the shared weight matrices) and one state struct per thread (RNG,
+ * scratch buffers, loss and word tallies). Several threads may run fw2v_train_sentences
+ * at once on disjoint shards of a chunk; they update w_in / w_out_ns / w_out_hs without
+ * locks (Hogwild): rows collide rarely and a lost update only costs a little progress.
+ * Everything else a thread writes lives in its own state.
+ */
+#ifndef FW2V_H
+#define FW2V_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    FW2V_OK = 0,
+    FW2V_ERR_NONFINITE = 1, /* a dot product became NaN/inf: training diverged */
+    FW2V_ERR_NOMEM = 2,
+};
+
+/* Read-only for the duration of a call; shared by all threads. */
+typedef struct {
+    int64_t vocab_size;
+    int dim;
+    int sg;               /* 1: skip-gram, 0: CBOW */
+    int cbow_mean;        /* CBOW hidden layer: 1 mean of context rows, 0 their sum */
+    int window;           /* maximal window; the effective one is drawn from 1..window */
+    int negative;         /* noise words per positive example (0: no negative sampling) */
+    int hs;               /* 1: hierarchical softmax output layer */
+    int batched;          /* skip-gram only: share one set of negatives across a window */
+    int compute_loss;     /* accumulate the training objective in the thread tallies */
+    int max_code_len;     /* longest Huffman code (0 without hs) */
+
+    const float *keep_prob;     /* [V] probability of keeping each word (NULL: keep all) */
+    const float *noise_prob;    /* [V] alias table: acceptance probability */
+    const int32_t *noise_alias; /* [V] alias table: alternative word */
+    const uint8_t *codes;       /* Huffman codes, concatenated */
+    const int32_t *points;      /* inner-node rows of w_out_hs along each word's path */
+    const int64_t *code_offsets;/* [V+1] word w's code is codes[code_offsets[w] .. [w+1]) */
+
+    float *w_in;      /* [V, dim]   input vectors: the word vectors users keep */
+    float *w_out_ns;  /* [V, dim]   output vectors for negative sampling */
+    float *w_out_hs;  /* [V-1, dim] inner-node vectors for hierarchical softmax */
+
+    /* Linear learning-rate decay from alpha to min_alpha over total_words words. */
+    double alpha;
+    double min_alpha;
+    int64_t total_words;
+} fw2v_params_t;
+
+/* Per-thread state. Allocated with fw2v_thread_new so that each one starts on its own
+ * cache line and its scratch buffers are never shared between threads. */
+typedef struct {
+    uint64_t rng;
+    int status;
+    /* tallies, summed by the caller after the parallel region */
+    double loss;          /* sum over output terms of -log p(label) */
+    int64_t loss_terms;   /* number of (input, output-row) terms in loss */
+    int64_t words;        /* in-vocabulary words read (before subsampling) */
+    int64_t kept_words;   /* words left after subsampling */
+    int64_t examples;     /* training examples: (context, centre) pairs, or CBOW windows */
+    /* scratch */
+    int64_t sentence_cap;
+    int32_t *sentence;    /* [sentence_cap] the current sentence after subsampling */
+    int32_t *ctx;         /* [2 * window] context word ids */
+    int32_t *negs;        /* [negative] noise word ids */
+    float *neu1;          /* [dim] CBOW hidden layer */
+    float *neu1e;         /* [dim] gradient for the input side */
+    float *grad_in;       /* [2 * window * dim] batched skip-gram input gradients */
+    float *g;             /* [2 * window * max_targets] batched skip-gram output gradients */
+    float **rows;         /* [max_targets] output rows of the current example */
+    float *labels;        /* [max_targets] 1 for the true word / code bit 0, else 0 */
+    int max_targets;
+    int window;
+} fw2v_thread_t;
+
+/* Allocate a thread state for params p, seeded with seed; NULL on allocation failure. */
+fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap);
+void fw2v_thread_free(fw2v_thread_t *t);
+
+/* Train on sentences [s_begin, s_end) of a chunk: tokens[offsets[s] .. offsets[s+1]) are
+ * the in-vocabulary word ids of sentence s. words_before is the number of words trained
+ * (over all epochs and threads) before tokens[offsets[s_begin]], which fixes the learning
+ * rate without any shared counter. */
+void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
+                          const int64_t *offsets, int64_t s_begin, int64_t s_end,
+                          int64_t words_before);
+
+/* One training example with explicit noise words: exactly the updates that
+ * fw2v_train_sentences applies, exposed so that tests can compare with a reference.
+ *   skip-gram, one pair at a time (word2vec.c's order): context ctx predicts centre;
+ *   skip-gram, batched: all n_ctx context words predict centre against shared negatives;
+ *   CBOW: the mean (or sum) of the context rows predicts centre.
+ * negs holds `negative` noise ids; ids equal to centre are skipped, as in word2vec.c. */
+void fw2v_sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
+                  const int32_t *negs, float alpha);
+void fw2v_sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                   int32_t centre, const int32_t *negs, float alpha);
+void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+               int32_t centre, const int32_t *negs, float alpha);
+
+/* Which instruction-set clone of the kernels runs on this CPU ("x86-64-v4", ...). */
+const char *fw2v_cpu_target(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FW2V_H */

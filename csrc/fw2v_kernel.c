@@ -1,0 +1,370 @@
+/* fw2v_kernel.c: skip-gram / CBOW updates with negative sampling and hierarchical softmax.
+ *
+ * Update rule (gradient ascent on log-likelihood, as word2vec.c): for an input vector h
+ * and an output row o with label y (1 for the true word or Huffman code bit 0, else 0),
+ *     f = h . o,   g = (y - sigmoid(f)) * alpha,   dh += g * o,   o += g * h,
+ * and the input rows get dh once all output rows of the example are done. The sigmoid is
+ * exact (expf), so the kernel agrees with the float64 NumPy reference in tests/reference.py.
+ *
+ * The hot loops are dot products and axpys of length dim. A plain `s += a[i] * b[i]` is
+ * not vectorised by the compiler because that would reorder a float sum; `omp simd
+ * reduction` gives it that permission for these loops only (no -ffast-math anywhere).
+ * The exported functions are compiled for several x86-64 levels and the best one is
+ * picked when the library loads (GCC target_clones), so the default build runs on any
+ * x86-64 and still uses AVX2/AVX-512 where the CPU has them.
+ */
+#include "fw2v.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(FW2V_NO_CLONES) && (__GNUC__ >= 11)
+#define FW2V_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define FW2V_HAVE_CLONES 1
+#else
+#define FW2V_DISPATCH
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define FW2V_INLINE static inline __attribute__((always_inline))
+#define FW2V_RESTRICT __restrict__
+#else
+#define FW2V_INLINE static inline
+#define FW2V_RESTRICT
+#endif
+
+#define FW2V_ALIGN 64
+
+/* ------------------------------------------------------------------ vector helpers */
+
+FW2V_INLINE float dot(const float *FW2V_RESTRICT a, const float *FW2V_RESTRICT b, int n) {
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (int i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+/* y += a * x */
+FW2V_INLINE void axpy(float a, const float *FW2V_RESTRICT x, float *FW2V_RESTRICT y, int n) {
+#pragma omp simd
+    for (int i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+/* ------------------------------------------------------------------ random numbers */
+
+/* splitmix64: turns (seed, shard) into well-spread starting states. */
+static uint64_t splitmix64(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/* xorshift64*: one multiply per draw, per-thread state, good enough for sampling. */
+FW2V_INLINE uint64_t rng_next(uint64_t *s) {
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Uniform integer in [0, n) from the top 32 bits (Lemire's multiply-shift; n < 2^32). */
+FW2V_INLINE uint32_t rng_below(uint64_t r, uint32_t n) {
+    return (uint32_t)(((r >> 32) * (uint64_t)n) >> 32);
+}
+
+/* Uniform float in [0, 1) from 24 low-order bits. */
+FW2V_INLINE float rng_unit24(uint64_t r) { return (float)(r & 0xFFFFFFu) * (1.0f / 16777216.0f); }
+
+/* Draw a noise word from the alias table: one 64-bit draw gives both the column and the coin. */
+FW2V_INLINE int32_t sample_noise(const fw2v_params_t *p, uint64_t *rng) {
+    uint64_t r = rng_next(rng);
+    uint32_t i = rng_below(r, (uint32_t)p->vocab_size);
+    return rng_unit24(r) < p->noise_prob[i] ? (int32_t)i : p->noise_alias[i];
+}
+
+/* ------------------------------------------------------------------ the output layer */
+
+/* Collect the output rows of one example: the Huffman path of `centre` (hs), then centre
+ * itself and the noise words (negative sampling). Returns how many. */
+FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t centre,
+                               const int32_t *negs) {
+    const int64_t dim = p->dim;
+    int n = 0;
+    if (p->hs) {
+        for (int64_t d = p->code_offsets[centre]; d < p->code_offsets[centre + 1]; d++) {
+            t->rows[n] = p->w_out_hs + (int64_t)p->points[d] * dim;
+            t->labels[n] = 1.0f - (float)p->codes[d];
+            n++;
+        }
+    }
+    if (p->negative > 0) {
+        t->rows[n] = p->w_out_ns + (int64_t)centre * dim;
+        t->labels[n] = 1.0f;
+        n++;
+        for (int k = 0; k < p->negative; k++) {
+            if (negs[k] == centre) continue; /* as word2vec.c: a noise draw of the true word is dropped */
+            t->rows[n] = p->w_out_ns + (int64_t)negs[k] * dim;
+            t->labels[n] = 0.0f;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* g = (label - sigmoid(f)) * alpha, and the example's contribution to the loss
+ * -log p(label | f) = softplus(f) if label == 0, softplus(-f) if label == 1. One expf
+ * serves both; the form avoids overflow for large |f|. Returns 0 and flags the state if
+ * f is not finite (diverged training must not go on silently). */
+FW2V_INLINE int output_gradient(fw2v_thread_t *t, int compute_loss, float f, float label,
+                                float alpha, float *g) {
+    if (!(fabsf(f) <= 3.0e38f)) {
+        t->status = FW2V_ERR_NONFINITE;
+        *g = 0.0f;
+        return 0;
+    }
+    float e = expf(-fabsf(f));
+    float sig = f >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    *g = (label - sig) * alpha;
+    if (compute_loss) {
+        float z = label > 0.5f ? -f : f;
+        t->loss += (double)((z > 0.0f ? z : 0.0f) + log1pf(e));
+        t->loss_terms += 1;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ one example */
+
+/* word2vec.c's skip-gram step: input row of `ctx` against the rows gathered for centre,
+ * one output row at a time (each output row is updated before the next dot product). */
+FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
+                         const int32_t *negs, float alpha) {
+    const int dim = p->dim;
+    float *in = p->w_in + (int64_t)ctx * dim;
+    float *neu1e = t->neu1e;
+    int n = gather_targets(p, t, centre, negs);
+    memset(neu1e, 0, sizeof(float) * dim);
+    for (int j = 0; j < n; j++) {
+        float *out = t->rows[j];
+        float g;
+        output_gradient(t, p->compute_loss, dot(in, out, dim), t->labels[j], alpha, &g);
+        axpy(g, out, neu1e, dim);
+        axpy(g, in, out, dim);
+    }
+    axpy(1.0f, neu1e, in, dim);
+    t->examples += 1;
+}
+
+/* Batched skip-gram (pWord2Vec's scheme): the n_ctx context rows of one window share the
+ * centre's output rows and one set of noise words, so the output rows are loaded once per
+ * window instead of once per pair. All dot products are taken before any row changes,
+ * then every row receives its full gradient: one simultaneous step on the summed loss of
+ * the window. */
+FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                          int32_t centre, const int32_t *negs, float alpha) {
+    const int dim = p->dim;
+    const int n = gather_targets(p, t, centre, negs);
+    float *g = t->g;
+    for (int m = 0; m < n_ctx; m++) {
+        const float *in = p->w_in + (int64_t)ctx[m] * dim;
+        for (int j = 0; j < n; j++)
+            output_gradient(t, p->compute_loss, dot(in, t->rows[j], dim), t->labels[j], alpha,
+                            &g[m * n + j]);
+    }
+    /* input gradients from the old output rows */
+    for (int m = 0; m < n_ctx; m++) {
+        float *gi = t->grad_in + (int64_t)m * dim;
+        memset(gi, 0, sizeof(float) * dim);
+        for (int j = 0; j < n; j++) axpy(g[m * n + j], t->rows[j], gi, dim);
+    }
+    /* output rows from the old input rows */
+    for (int j = 0; j < n; j++) {
+        float *out = t->rows[j];
+        for (int m = 0; m < n_ctx; m++) axpy(g[m * n + j], p->w_in + (int64_t)ctx[m] * dim, out, dim);
+    }
+    for (int m = 0; m < n_ctx; m++)
+        axpy(1.0f, t->grad_in + (int64_t)m * dim, p->w_in + (int64_t)ctx[m] * dim, dim);
+    t->examples += n_ctx;
+}
+
+/* CBOW: the mean (or sum) of the context rows predicts the centre word. As in word2vec.c,
+ * each context row then receives the full hidden-layer gradient (not divided by n_ctx). */
+FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                      int32_t centre, const int32_t *negs, float alpha) {
+    const int dim = p->dim;
+    float *h = t->neu1, *neu1e = t->neu1e;
+    memset(h, 0, sizeof(float) * dim);
+    memset(neu1e, 0, sizeof(float) * dim);
+    for (int m = 0; m < n_ctx; m++) axpy(1.0f, p->w_in + (int64_t)ctx[m] * dim, h, dim);
+    if (p->cbow_mean && n_ctx > 1) {
+        const float inv = 1.0f / (float)n_ctx;
+        for (int i = 0; i < dim; i++) h[i] *= inv;
+    }
+    int n = gather_targets(p, t, centre, negs);
+    for (int j = 0; j < n; j++) {
+        float *out = t->rows[j];
+        float g;
+        output_gradient(t, p->compute_loss, dot(h, out, dim), t->labels[j], alpha, &g);
+        axpy(g, out, neu1e, dim);
+        axpy(g, h, out, dim);
+    }
+    for (int m = 0; m < n_ctx; m++) axpy(1.0f, neu1e, p->w_in + (int64_t)ctx[m] * dim, dim);
+    t->examples += 1;
+}
+
+FW2V_INLINE void draw_negatives(const fw2v_params_t *p, fw2v_thread_t *t) {
+    for (int k = 0; k < p->negative; k++) t->negs[k] = sample_noise(p, &t->rng);
+}
+
+/* ------------------------------------------------------------------ exported entry points */
+
+FW2V_DISPATCH
+void fw2v_sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
+                  const int32_t *negs, float alpha) {
+    sg_pair(p, t, ctx, centre, negs, alpha);
+}
+
+FW2V_DISPATCH
+void fw2v_sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                   int32_t centre, const int32_t *negs, float alpha) {
+    sg_batch(p, t, ctx, n_ctx, centre, negs, alpha);
+}
+
+FW2V_DISPATCH
+void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+               int32_t centre, const int32_t *negs, float alpha) {
+    cbow(p, t, ctx, n_ctx, centre, negs, alpha);
+}
+
+FW2V_DISPATCH
+void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
+                          const int64_t *offsets, int64_t s_begin, int64_t s_end,
+                          int64_t words_before) {
+    const double a0 = p->alpha, a1 = p->min_alpha;
+    const double total = p->total_words > 0 ? (double)p->total_words : 1.0;
+    int64_t done = words_before;
+    for (int64_t s = s_begin; s < s_end && t->status == FW2V_OK; s++) {
+        const int32_t *words = tokens + offsets[s];
+        const int64_t len = offsets[s + 1] - offsets[s];
+        /* The rate is fixed per sentence (at most max_sentence_length words), from the
+         * position of the sentence in the whole run: deterministic, no shared counter. */
+        double progress = (double)done / total;
+        if (progress > 1.0) progress = 1.0;
+        const float alpha = (float)(a0 - (a0 - a1) * progress);
+        done += len;
+        t->words += len;
+
+        /* Frequent-word subsampling removes words before windows are formed, so windows
+         * reach further in text full of frequent words (word2vec.c does the same). */
+        int64_t n = 0;
+        if (p->keep_prob) {
+            for (int64_t i = 0; i < len; i++) {
+                const int32_t w = words[i];
+                const float keep = p->keep_prob[w];
+                if (keep >= 1.0f || rng_unit24(rng_next(&t->rng)) < keep) t->sentence[n++] = w;
+            }
+        } else {
+            memcpy(t->sentence, words, sizeof(int32_t) * (size_t)len);
+            n = len;
+        }
+        t->kept_words += n;
+
+        for (int64_t i = 0; i < n; i++) {
+            /* Dynamic window: the effective size is uniform in 1..window, which weights
+             * near context words more than far ones. */
+            const int b = (int)rng_below(rng_next(&t->rng), (uint32_t)p->window);
+            const int reach = p->window - b;
+            const int32_t centre = t->sentence[i];
+            int n_ctx = 0;
+            const int64_t lo = i - reach < 0 ? 0 : i - reach;
+            const int64_t hi = i + reach >= n ? n - 1 : i + reach;
+            for (int64_t j = lo; j <= hi; j++)
+                if (j != i) t->ctx[n_ctx++] = t->sentence[j];
+            if (n_ctx == 0) continue;
+
+            if (!p->sg) {
+                if (p->negative) draw_negatives(p, t);
+                cbow(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
+            } else if (p->batched) {
+                if (p->negative) draw_negatives(p, t);
+                sg_batch(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
+            } else {
+                for (int m = 0; m < n_ctx; m++) {
+                    if (p->negative) draw_negatives(p, t);
+                    sg_pair(p, t, t->ctx[m], centre, t->negs, alpha);
+                }
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ thread state */
+
+static void *aligned_zalloc(size_t bytes) {
+    size_t rounded = (bytes + FW2V_ALIGN - 1) / FW2V_ALIGN * FW2V_ALIGN;
+    if (rounded == 0) rounded = FW2V_ALIGN;
+    void *ptr = aligned_alloc(FW2V_ALIGN, rounded);
+    if (ptr) memset(ptr, 0, rounded);
+    return ptr;
+}
+
+fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap) {
+    fw2v_thread_t *t = aligned_zalloc(sizeof(fw2v_thread_t));
+    if (!t) return NULL;
+    const int window = p->window > 0 ? p->window : 1;
+    t->window = window;
+    t->max_targets = (p->hs ? p->max_code_len : 0) + (p->negative > 0 ? 1 + p->negative : 0);
+    if (t->max_targets < 1) t->max_targets = 1;
+    t->sentence_cap = sentence_cap > 0 ? sentence_cap : 1;
+    t->sentence = aligned_zalloc(sizeof(int32_t) * (size_t)t->sentence_cap);
+    t->ctx = aligned_zalloc(sizeof(int32_t) * 2 * (size_t)window);
+    t->negs = aligned_zalloc(sizeof(int32_t) * (size_t)(p->negative > 0 ? p->negative : 1));
+    t->neu1 = aligned_zalloc(sizeof(float) * (size_t)p->dim);
+    t->neu1e = aligned_zalloc(sizeof(float) * (size_t)p->dim);
+    t->grad_in = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)p->dim);
+    t->g = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
+    t->rows = aligned_zalloc(sizeof(float *) * (size_t)t->max_targets);
+    t->labels = aligned_zalloc(sizeof(float) * (size_t)t->max_targets);
+    if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
+        !t->rows || !t->labels) {
+        fw2v_thread_free(t);
+        return NULL;
+    }
+    /* xorshift must not start at zero */
+    t->rng = splitmix64(seed) | 1ULL;
+    return t;
+}
+
+void fw2v_thread_free(fw2v_thread_t *t) {
+    if (!t) return;
+    free(t->sentence);
+    free(t->ctx);
+    free(t->negs);
+    free(t->neu1);
+    free(t->neu1e);
+    free(t->grad_in);
+    free(t->g);
+    free(t->rows);
+    free(t->labels);
+    free(t);
+}
+
+const char *fw2v_cpu_target(void) {
+#ifdef FW2V_HAVE_CLONES
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4";
+    if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";
+    return "x86-64 (baseline)";
+#elif defined(__x86_64__)
+    return "x86-64 (compile-time flags)";
+#elif defined(__aarch64__)
+    return "aarch64";
+#else
+    return "generic";
+#endif
+}

@@ -1,0 +1,350 @@
+# cython: language_level=3
+"""The only Cython in fastw2v: check arguments, release the GIL, call the C kernels.
+
+Nothing here sees the model object: callers pass typed arrays and scalars, this module
+fills the C parameter struct, splits the chunk into one contiguous shard per thread and
+runs the shards in an OpenMP parallel loop without the GIL. The weight matrices are
+updated by all threads without locks (Hogwild); every other piece of state (RNG, scratch,
+loss and word tallies) belongs to one thread and is summed here afterwards.
+"""
+
+import numpy as np
+
+from cython.parallel import prange
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libc.stdlib cimport calloc, free
+
+cdef extern from "fw2v.h" nogil:
+    enum:
+        FW2V_OK
+        FW2V_ERR_NONFINITE
+
+    ctypedef struct fw2v_params_t:
+        int64_t vocab_size
+        int dim
+        int sg
+        int cbow_mean
+        int window
+        int negative
+        int hs
+        int batched
+        int compute_loss
+        int max_code_len
+        const float *keep_prob
+        const float *noise_prob
+        const int32_t *noise_alias
+        const uint8_t *codes
+        const int32_t *points
+        const int64_t *code_offsets
+        float *w_in
+        float *w_out_ns
+        float *w_out_hs
+        double alpha
+        double min_alpha
+        int64_t total_words
+
+    ctypedef struct fw2v_thread_t:
+        uint64_t rng
+        int status
+        double loss
+        int64_t loss_terms
+        int64_t words
+        int64_t kept_words
+        int64_t examples
+
+    fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap)
+    void fw2v_thread_free(fw2v_thread_t *t)
+    void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
+                              const int64_t *offsets, int64_t s_begin, int64_t s_end,
+                              int64_t words_before)
+    void fw2v_sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
+                      const int32_t *negs, float alpha)
+    void fw2v_sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                       int32_t centre, const int32_t *negs, float alpha)
+    void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                   int32_t centre, const int32_t *negs, float alpha)
+    const char *fw2v_cpu_target()
+
+cdef extern from *:
+    """
+    #ifdef _OPENMP
+    #include <omp.h>
+    #define FW2V_OPENMP 1
+    static int fw2v_max_threads(void) { return omp_get_max_threads(); }
+    #else
+    #define FW2V_OPENMP 0
+    static int fw2v_max_threads(void) { return 1; }
+    #endif
+    #ifndef FW2V_BUILD_FLAGS
+    #define FW2V_BUILD_FLAGS ""
+    #endif
+    """
+    int FW2V_OPENMP
+    const char *FW2V_BUILD_FLAGS
+    int fw2v_max_threads() nogil
+
+
+_EMPTY_F32_2D = np.zeros((0, 1), dtype=np.float32)
+_EMPTY_F32 = np.zeros(0, dtype=np.float32)
+_EMPTY_I32 = np.zeros(0, dtype=np.int32)
+_EMPTY_I64 = np.zeros(1, dtype=np.int64)
+_EMPTY_U8 = np.zeros(0, dtype=np.uint8)
+
+
+def build_info():
+    """How this extension was built and which kernel clone runs on this CPU."""
+    return {
+        "openmp": bool(FW2V_OPENMP),
+        "max_threads": fw2v_max_threads(),
+        "cpu_target": fw2v_cpu_target().decode(),
+        "compile_flags": FW2V_BUILD_FLAGS.decode(),
+    }
+
+
+cdef class KernelTables:
+    """The read-only arrays and settings of one training run, checked once.
+
+    Holding the arrays here keeps them alive (and their pointers valid) for as long as the
+    C parameter struct built from them is used.
+    """
+    cdef fw2v_params_t p
+    cdef readonly object w_in, w_out_ns, w_out_hs, keep_prob, noise_prob, noise_alias
+    cdef readonly object codes, points, code_offsets
+
+    def __init__(self, w_in, w_out_ns, w_out_hs, keep_prob, noise_prob, noise_alias,
+                 codes, points, code_offsets, *, int sg, int cbow_mean, int window,
+                 int negative, int hs, int batched, int compute_loss,
+                 double alpha, double min_alpha, int64_t total_words):
+        cdef float[:, ::1] w_in_v = w_in
+        cdef int64_t V = w_in_v.shape[0]
+        cdef int dim = <int>w_in_v.shape[1]
+        if V < 1 or dim < 1:
+            raise ValueError(f"w_in must be (vocab_size >= 1, dim >= 1), got {w_in.shape}")
+        if window < 1:
+            raise ValueError(f"window must be >= 1, got {window}")
+        if negative < 0:
+            raise ValueError(f"negative must be >= 0, got {negative}")
+        if negative == 0 and not hs:
+            raise ValueError("no output layer: set negative > 0 or hs=1")
+        if V >= 2 ** 31:
+            raise ValueError("vocabulary too large for 32-bit word ids")
+        self.w_in = w_in
+        self.p.vocab_size = V
+        self.p.dim = dim
+        self.p.sg = 1 if sg else 0
+        self.p.cbow_mean = 1 if cbow_mean else 0
+        self.p.window = window
+        self.p.negative = negative
+        self.p.hs = 1 if hs else 0
+        self.p.batched = 1 if batched else 0
+        self.p.compute_loss = 1 if compute_loss else 0
+        self.p.alpha = alpha
+        self.p.min_alpha = min_alpha
+        self.p.total_words = total_words
+        self.p.w_in = &w_in_v[0, 0]
+
+        cdef float[:, ::1] ns_v, hs_v
+        cdef const float[::1] np_v, kp_v
+        cdef const int32_t[::1] na_v, pt_v
+        cdef const uint8_t[::1] cd_v
+        cdef const int64_t[::1] co_v
+        cdef int64_t i
+
+        self.p.w_out_ns = NULL
+        self.p.noise_prob = NULL
+        self.p.noise_alias = NULL
+        if negative > 0:
+            ns_v = w_out_ns
+            np_v = noise_prob
+            na_v = noise_alias
+            if ns_v.shape[0] != V or ns_v.shape[1] != dim:
+                raise ValueError(f"w_out_ns must have shape {(V, dim)}, got {w_out_ns.shape}")
+            if np_v.shape[0] != V or na_v.shape[0] != V:
+                raise ValueError("noise alias table must have one entry per word")
+            for i in range(V):
+                if na_v[i] < 0 or na_v[i] >= V:
+                    raise ValueError(f"noise alias table entry {i} out of range")
+            self.w_out_ns, self.noise_prob, self.noise_alias = w_out_ns, noise_prob, noise_alias
+            self.p.w_out_ns = &ns_v[0, 0]
+            self.p.noise_prob = &np_v[0]
+            self.p.noise_alias = &na_v[0]
+
+        self.p.w_out_hs = NULL
+        self.p.codes = NULL
+        self.p.points = NULL
+        self.p.code_offsets = NULL
+        self.p.max_code_len = 0
+        if hs:
+            hs_v = w_out_hs
+            cd_v = codes
+            pt_v = points
+            co_v = code_offsets
+            if hs_v.shape[1] != dim or hs_v.shape[0] < max(V - 1, 1):
+                raise ValueError(f"w_out_hs must have shape ({max(V - 1, 1)}, {dim}), got {w_out_hs.shape}")
+            if co_v.shape[0] != V + 1 or co_v[0] != 0 or co_v[V] != cd_v.shape[0] or pt_v.shape[0] != cd_v.shape[0]:
+                raise ValueError("Huffman tables do not match the vocabulary")
+            for i in range(V):
+                if co_v[i + 1] < co_v[i]:
+                    raise ValueError("Huffman code offsets must not decrease")
+                self.p.max_code_len = max(self.p.max_code_len, <int>(co_v[i + 1] - co_v[i]))
+            for i in range(pt_v.shape[0]):
+                if pt_v[i] < 0 or pt_v[i] >= hs_v.shape[0]:
+                    raise ValueError(f"Huffman point {i} out of range")
+            self.w_out_hs, self.codes, self.points, self.code_offsets = w_out_hs, codes, points, code_offsets
+            self.p.w_out_hs = &hs_v[0, 0]
+            if cd_v.shape[0] > 0:
+                self.p.codes = &cd_v[0]
+                self.p.points = &pt_v[0]
+            self.p.code_offsets = &co_v[0]
+
+        self.p.keep_prob = NULL
+        if keep_prob is not None:
+            kp_v = keep_prob
+            if kp_v.shape[0] != V:
+                raise ValueError("keep_prob must have one entry per word")
+            self.keep_prob = keep_prob
+            self.p.keep_prob = &kp_v[0]
+
+    @property
+    def dim(self):
+        return self.p.dim
+
+    @property
+    def vocab_size(self):
+        return self.p.vocab_size
+
+    def train_chunk(self, const int32_t[::1] tokens, const int64_t[::1] offsets,
+                    int64_t words_before, uint64_t seed, int n_threads):
+        """Train on one chunk of sentences, split into ``n_threads`` shards of about equal size.
+
+        Parameters
+        ----------
+        tokens : int32 array
+            Word ids of all sentences of the chunk, concatenated.
+        offsets : int64 array
+            Sentence ``s`` is ``tokens[offsets[s]:offsets[s + 1]]``; ``offsets[0] == 0``.
+        words_before : int
+            Words trained before this chunk over the whole run (learning-rate position).
+        seed : int
+            Seed of this chunk; thread ``i`` seeds its RNG from ``(seed, i)``.
+        n_threads : int
+            Number of shards, each run by one thread.
+
+        Returns
+        -------
+        tuple
+            ``(loss, loss_terms, words, kept_words, examples)`` summed over the threads.
+        """
+        cdef int64_t n_sent = offsets.shape[0] - 1
+        cdef int64_t n_tok = tokens.shape[0]
+        cdef int64_t V = self.p.vocab_size
+        cdef int64_t i, s, longest = 1
+        if n_threads < 1:
+            raise ValueError(f"n_threads must be >= 1, got {n_threads}")
+        if n_sent < 0 or offsets[0] != 0 or offsets[n_sent] != n_tok:
+            raise ValueError("offsets must start at 0 and end at len(tokens)")
+        cdef int bad = 0
+        with nogil:
+            for s in range(n_sent):
+                if offsets[s + 1] < offsets[s]:
+                    bad = 1
+                    break
+                if offsets[s + 1] - offsets[s] > longest:
+                    longest = offsets[s + 1] - offsets[s]
+            for i in range(n_tok):
+                if tokens[i] < 0 or tokens[i] >= V:
+                    bad = 2
+                    break
+        if bad == 1:
+            raise ValueError("sentence offsets must not decrease")
+        if bad == 2:
+            raise ValueError(f"word id out of range [0, {V}) in chunk")
+        if n_sent == 0:
+            return (0.0, 0, 0, 0, 0)
+
+        # Shard boundaries: sentence indices splitting the chunk's words into equal parts.
+        cdef int n_shards = n_threads if n_threads < n_sent else <int>n_sent
+        bounds = np.searchsorted(np.asarray(offsets), np.linspace(0, n_tok, n_shards + 1)[1:-1])
+        cdef int64_t[::1] sb = np.concatenate(([0], bounds, [n_sent])).astype(np.int64)
+
+        cdef fw2v_thread_t **states = <fw2v_thread_t **>calloc(n_shards, sizeof(fw2v_thread_t *))
+        if states == NULL:
+            raise MemoryError()
+        cdef int k
+        cdef uint64_t base = seed
+        try:
+            for k in range(n_shards):
+                states[k] = fw2v_thread_new(&self.p, base * <uint64_t>0x9E3779B97F4A7C15 + <uint64_t>k, longest)
+                if states[k] == NULL:
+                    raise MemoryError("could not allocate thread scratch buffers")
+            with nogil:
+                for k in prange(n_shards, schedule="static", num_threads=n_shards):
+                    if sb[k + 1] > sb[k]:
+                        fw2v_train_sentences(&self.p, states[k], &tokens[0], &offsets[0],
+                                             sb[k], sb[k + 1], words_before + offsets[sb[k]])
+            loss = 0.0
+            loss_terms = words = kept = examples = 0
+            status = FW2V_OK
+            for k in range(n_shards):
+                loss += states[k].loss
+                loss_terms += states[k].loss_terms
+                words += states[k].words
+                kept += states[k].kept_words
+                examples += states[k].examples
+                if states[k].status != FW2V_OK:
+                    status = states[k].status
+        finally:
+            for k in range(n_shards):
+                fw2v_thread_free(states[k])
+            free(states)
+        if status == FW2V_ERR_NONFINITE:
+            raise FloatingPointError("non-finite value in the weights")
+        return (loss, loss_terms, words, kept, examples)
+
+    def example(self, str kind, const int32_t[::1] ctx, int32_t centre,
+                const int32_t[:, ::1] negs, float alpha):
+        """Test hook: apply exactly the kernel's update for one example, no RNG involved.
+
+        ``kind`` is ``"sg_pair"`` (each context word against ``negs[m]``), ``"sg_batch"`` or
+        ``"cbow"`` (all context words against ``negs[0]``). ``negs`` has shape
+        (len(ctx) or 1, negative). Returns ``(loss, loss_terms)``.
+        """
+        cdef int64_t V = self.p.vocab_size
+        cdef int n_ctx = <int>ctx.shape[0]
+        cdef int m, j
+        if n_ctx < 1 or n_ctx > 2 * self.p.window:
+            raise ValueError(f"need 1..{2 * self.p.window} context words")
+        if centre < 0 or centre >= V:
+            raise ValueError("centre out of range")
+        for m in range(n_ctx):
+            if ctx[m] < 0 or ctx[m] >= V:
+                raise ValueError("context id out of range")
+        if self.p.negative > 0:
+            if negs.shape[1] != self.p.negative or negs.shape[0] < (n_ctx if kind == "sg_pair" else 1):
+                raise ValueError("negs has the wrong shape")
+            for m in range(negs.shape[0]):
+                for j in range(negs.shape[1]):
+                    if negs[m, j] < 0 or negs[m, j] >= V:
+                        raise ValueError("noise id out of range")
+        cdef int32_t dummy = 0
+        cdef const int32_t *neg_ptr
+        cdef fw2v_thread_t *t = fw2v_thread_new(&self.p, 0, 1)
+        if t == NULL:
+            raise MemoryError()
+        try:
+            if kind == "sg_pair":
+                for m in range(n_ctx):
+                    neg_ptr = &negs[m, 0] if self.p.negative > 0 else &dummy
+                    fw2v_sg_pair(&self.p, t, ctx[m], centre, neg_ptr, alpha)
+            elif kind == "sg_batch":
+                neg_ptr = &negs[0, 0] if self.p.negative > 0 else &dummy
+                fw2v_sg_batch(&self.p, t, &ctx[0], n_ctx, centre, neg_ptr, alpha)
+            elif kind == "cbow":
+                neg_ptr = &negs[0, 0] if self.p.negative > 0 else &dummy
+                fw2v_cbow(&self.p, t, &ctx[0], n_ctx, centre, neg_ptr, alpha)
+            else:
+                raise ValueError(f"unknown kind {kind!r}")
+            result = (t.loss, t.loss_terms)
+        finally:
+            fw2v_thread_free(t)
+        return result

@@ -1,0 +1,179 @@
+"""Training parameters: one frozen dataclass, validated before any work starts."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: Upper bound on threads, as a multiple of the usable cores: far more threads than cores
+#: only adds contention on the shared matrices, and is nearly always a typo.
+MAX_THREADS_PER_CORE = 4
+
+
+def available_cores() -> int:
+    """Cores this process may run on, honouring ``OMP_NUM_THREADS`` when it is set."""
+    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _check_int(name: str, value: Any, lo: int, hi: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < lo or (hi is not None and value > hi):
+        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+
+
+def _check_float(name: str, value: Any, lo: float, hi: float | None = None, lo_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    bad = (
+        math.isnan(value)
+        or math.isinf(value)
+        or (value <= lo if lo_open else value < lo)
+        or (hi is not None and value > hi)
+    )
+    if bad:
+        left = f"> {lo}" if lo_open else f">= {lo}"
+        bound = left if hi is None else f"{left} and <= {hi}"
+        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Parameters of a word2vec training run.
+
+    The defaults follow word2vec.c, the reference implementation: CBOW with negative
+    sampling, learning rate 0.05 for CBOW and 0.025 for skip-gram, decaying linearly to
+    ``alpha * 1e-4``.
+
+    Parameters
+    ----------
+    vector_size : int
+        Dimension of the word vectors.
+    window : int
+        Maximal distance between the centre word and a context word; the effective
+        window is drawn uniformly from 1..window for each centre word.
+    sg : bool
+        True for skip-gram, False for CBOW.
+    hs : bool
+        Use a hierarchical-softmax output layer (Huffman tree over word counts).
+    negative : int
+        Noise words per positive example for negative sampling (0 disables it).
+    ns_exponent : float
+        The noise distribution is unigram counts raised to this power.
+    cbow_mean : bool
+        CBOW hidden layer is the mean (True) or the sum (False) of the context vectors.
+    alpha : float or None
+        Initial learning rate; None picks word2vec.c's 0.025 (skip-gram) or 0.05 (CBOW).
+    min_alpha : float or None
+        Final learning rate; None means ``alpha * 1e-4`` as in word2vec.c.
+    sample : float
+        Subsampling threshold for frequent words (word2vec.c's formula); 0 disables it.
+    min_count : int
+        Words seen fewer times are dropped from the vocabulary.
+    max_vocab_size : int or None
+        Bound on distinct words held while counting (rarest pruned first); None: no bound.
+    max_final_vocab : int or None
+        Keep at most this many of the most frequent words.
+    epochs : int
+        Passes over the corpus.
+    workers : int or None
+        Training threads; None uses all available cores (honouring ``OMP_NUM_THREADS``).
+    seed : int
+        Seed of the initial vectors and of every thread's random numbers. With one
+        worker, equal seeds give byte-identical vectors.
+    max_sentence_length : int
+        Longer sentences (or lines) are split into pieces of this many words; no word is lost.
+    batch_words : int
+        Words per chunk handed to the kernel at once (progress and callbacks are updated
+        between chunks).
+    kernel : {"batched", "pair"}
+        Skip-gram kernel: "batched" shares one set of noise words across a window and
+        updates all its pairs at once (pWord2Vec); "pair" is word2vec.c's pair-at-a-time loop.
+    compute_loss : bool
+        Accumulate the training objective (reported per epoch).
+    """
+
+    vector_size: int = 100
+    window: int = 5
+    sg: bool = False
+    hs: bool = False
+    negative: int = 5
+    ns_exponent: float = 0.75
+    cbow_mean: bool = True
+    alpha: float | None = None
+    min_alpha: float | None = None
+    sample: float = 1e-3
+    min_count: int = 5
+    max_vocab_size: int | None = None
+    max_final_vocab: int | None = None
+    epochs: int = 5
+    workers: int | None = None
+    seed: int = 1
+    max_sentence_length: int = 10_000
+    batch_words: int = 1 << 20
+    kernel: str = "batched"
+    compute_loss: bool = True
+
+    def __post_init__(self) -> None:
+        _check_int("vector_size", self.vector_size, 1, 100_000)
+        _check_int("window", self.window, 1, 10_000)
+        _check_int("negative", self.negative, 0, 10_000)
+        if self.negative == 0 and not self.hs:
+            raise ValueError("negative must be >= 1 when hs is off: there would be no output layer")
+        _check_float("ns_exponent", self.ns_exponent, -10.0, 10.0)
+        if self.alpha is not None:
+            _check_float("alpha", self.alpha, 0.0, 10.0, lo_open=True)
+        if self.min_alpha is not None:
+            _check_float("min_alpha", self.min_alpha, 0.0)
+            if self.min_alpha > self.learning_rate:
+                raise ValueError(
+                    f"min_alpha must be <= alpha ({self.learning_rate}), got {self.min_alpha}"
+                )
+        _check_float("sample", self.sample, 0.0, 1.0)
+        _check_int("min_count", self.min_count, 1)
+        if self.max_vocab_size is not None:
+            _check_int("max_vocab_size", self.max_vocab_size, 1)
+        if self.max_final_vocab is not None:
+            _check_int("max_final_vocab", self.max_final_vocab, 1)
+        _check_int("epochs", self.epochs, 1)
+        if self.workers is not None:
+            cap = MAX_THREADS_PER_CORE * available_cores()
+            _check_int("workers", self.workers, 1, max(cap, 1))
+        _check_int("seed", self.seed, 0, 2**63 - 1)
+        _check_int("max_sentence_length", self.max_sentence_length, 1)
+        _check_int("batch_words", self.batch_words, 1)
+        if self.kernel not in ("batched", "pair"):
+            raise ValueError(f"kernel must be 'batched' or 'pair', got {self.kernel!r}")
+
+    @property
+    def learning_rate(self) -> float:
+        """Initial learning rate, with word2vec.c's per-architecture default."""
+        if self.alpha is not None:
+            return float(self.alpha)
+        return 0.025 if self.sg else 0.05
+
+    @property
+    def final_learning_rate(self) -> float:
+        """Learning rate at the end of training."""
+        if self.min_alpha is not None:
+            return float(self.min_alpha)
+        return self.learning_rate * 1e-4
+
+    @property
+    def threads(self) -> int:
+        """Number of training threads."""
+        return self.workers if self.workers is not None else available_cores()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (for saving with a model)."""
+        return asdict(self)

@@ -1,0 +1,102 @@
+"""NumPy (float64) reference of fastw2v's update rules, for testing the C kernel.
+
+Each function applies one training example in place, in the same order as the kernel,
+and returns the example's loss (sum of -log p(label) over its output terms). The
+``*_loss`` / ``*_grad`` functions give the objective and its analytic gradient, which
+tests check against finite differences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def targets(centre, negs, hs_tables=None, negative=True):
+    """Output rows of an example: [("hs"|"ns", row, label), ...] in the kernel's order."""
+    out = []
+    if hs_tables is not None:
+        codes, points, offsets = hs_tables
+        for d in range(offsets[centre], offsets[centre + 1]):
+            out.append(("hs", int(points[d]), 1.0 - float(codes[d])))
+    if negative:
+        out.append(("ns", int(centre), 1.0))
+        out.extend(("ns", int(k), 0.0) for k in negs if k != centre)
+    return out
+
+
+def _term_loss(f: float, label: float) -> float:
+    return float(np.logaddexp(0.0, -f if label > 0.5 else f))
+
+
+def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True):
+    """word2vec.c's skip-gram step for one (context, centre) pair."""
+    loss = 0.0
+    h = w["in"][ctx]
+    neu1e = np.zeros_like(h)
+    for kind, row, label in targets(centre, negs, hs_tables, negative):
+        out = w[kind][row]
+        f = h @ out
+        g = (label - sigmoid(f)) * alpha
+        loss += _term_loss(f, label)
+        neu1e += g * out
+        w[kind][row] = out + g * h
+    w["in"][ctx] = h + neu1e
+    return loss
+
+
+def sg_batch(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
+    """Batched skip-gram: all context rows against the centre's rows, one simultaneous step."""
+    tg = targets(centre, negs, hs_tables, negative)
+    H = np.array([w["in"][c] for c in ctxs])                    # (M, dim)
+    O = np.array([w[kind][row] for kind, row, _ in tg])          # (T, dim)
+    labels = np.array([lab for _, _, lab in tg])
+    F = H @ O.T                                                   # (M, T)
+    G = (labels[None, :] - sigmoid(F)) * alpha
+    loss = float(sum(_term_loss(F[m, j], labels[j]) for m in range(len(ctxs)) for j in range(len(tg))))
+    dH = G @ O
+    dO = G.T @ H
+    for j, (kind, row, _) in enumerate(tg):
+        w[kind][row] += dO[j]
+    for m, c in enumerate(ctxs):
+        w["in"][c] += dH[m]
+    return loss
+
+
+def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True):
+    """CBOW: mean (or sum) of the context rows predicts centre; each context row gets dh."""
+    h = np.sum([w["in"][c] for c in ctxs], axis=0)
+    if mean:
+        h = h / len(ctxs)
+    neu1e = np.zeros_like(h)
+    loss = 0.0
+    for kind, row, label in targets(centre, negs, hs_tables, negative):
+        out = w[kind][row]
+        f = h @ out
+        g = (label - sigmoid(f)) * alpha
+        loss += _term_loss(f, label)
+        neu1e += g * out
+        w[kind][row] = out + g * h
+    for c in ctxs:
+        w["in"][c] += neu1e
+    return loss
+
+
+def example_loss(h: np.ndarray, outs: np.ndarray, labels: np.ndarray) -> float:
+    """Objective of one example: sum_j -log p(label_j | h . out_j)."""
+    f = outs @ h
+    return float(np.sum(np.logaddexp(0.0, np.where(labels > 0.5, -f, f))))
+
+
+def example_grad(h: np.ndarray, outs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient of example_loss w.r.t. h and the output rows; the update rule steps along -grad.
+
+    d/df softplus(-f) = sigmoid(f) - 1 and d/df softplus(f) = sigmoid(f): both equal
+    -(label - sigmoid(f)), which is the kernel's g / alpha with the sign flipped.
+    """
+    f = outs @ h
+    e = -(labels - sigmoid(f))
+    return e @ outs, np.outer(e, h)

@@ -1,0 +1,219 @@
+"""The C kernel against the NumPy reference (tests/reference.py), and the reference's
+gradients against finite differences."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+import pytest
+
+from fastw2v._train import KernelTables
+
+import reference as ref
+
+V, DIM = 20, 8
+
+
+def tree_tables(counts):
+    """A Huffman tree over counts in the kernel's layout (codes, points, offsets).
+
+    Built independently of fastw2v.vocab so that the kernel tests stand on their own.
+    """
+    n = len(counts)
+    heap = [(c, i, i) for i, c in enumerate(counts)]  # (weight, tie, node); leaves 0..n-1
+    heapq.heapify(heap)
+    parent, bit = {}, {}
+    nxt = n
+    while len(heap) > 1:
+        c1, _, a = heapq.heappop(heap)
+        c2, _, b = heapq.heappop(heap)
+        parent[a], bit[a] = nxt, 0
+        parent[b], bit[b] = nxt, 1
+        heapq.heappush(heap, (c1 + c2, nxt, nxt))
+        nxt += 1
+    codes, points, offsets = [], [], [0]
+    for w in range(n):
+        path, node = [], w
+        while node in parent:
+            path.append((parent[node] - n, bit[node]))
+            node = parent[node]
+        path.reverse()
+        codes += [b for _, b in path]
+        points += [p for p, _ in path]
+        offsets.append(len(codes))
+    return (np.array(codes, np.uint8), np.array(points, np.int32), np.array(offsets, np.int64))
+
+
+def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3):
+    w_in = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
+    w_ns = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
+    w_hs = ((rng.random((V - 1, DIM)) - 0.5) / 2).astype(np.float32)
+    counts = rng.integers(1, 100, V)
+    codes, points, offsets = tree_tables(counts)
+    prob = np.ones(V, np.float32)
+    alias = np.arange(V, dtype=np.int32)
+    tables = KernelTables(
+        w_in, w_ns, w_hs, None, prob, alias, codes, points, offsets,
+        sg=sg, cbow_mean=cbow_mean, window=window, negative=negative, hs=hs,
+        batched=batched, compute_loss=1, alpha=0.025, min_alpha=0.0001, total_words=1,
+    )
+    ref_w = {"in": w_in.astype(np.float64), "ns": w_ns.astype(np.float64), "hs": w_hs.astype(np.float64)}
+    return tables, (w_in, w_ns, w_hs), ref_w, (codes, points, offsets)
+
+
+def assert_close(c_weights, ref_w, tol=2e-5):
+    w_in, w_ns, w_hs = c_weights
+    np.testing.assert_allclose(w_in, ref_w["in"], atol=tol, rtol=tol)
+    np.testing.assert_allclose(w_ns, ref_w["ns"], atol=tol, rtol=tol)
+    np.testing.assert_allclose(w_hs, ref_w["hs"], atol=tol, rtol=tol)
+
+
+LAYERS = [(3, 0), (0, 1), (2, 1)]  # (negative, hs): NS, HS, both together as in word2vec.c
+LAYER_IDS = ["ns", "hs", "ns+hs"]
+
+
+@pytest.mark.parametrize("kind", ["sg_pair", "sg_batch", "cbow_mean", "cbow_sum"])
+@pytest.mark.parametrize(("negative", "hs"), LAYERS, ids=LAYER_IDS)
+@pytest.mark.parametrize("steps", [1, 200])
+def test_kernel_matches_reference(kind, negative, hs, steps):
+    rng = np.random.default_rng(hash((kind, negative, hs, steps)) % 2**32)
+    mean = kind != "cbow_sum"
+    tables, cw, rw, tree = make_problem(
+        rng, sg=kind.startswith("sg"), negative=negative, hs=hs,
+        batched=kind == "sg_batch", cbow_mean=mean,
+    )
+    hs_tables = tree if hs else None
+    initial = rw["in"].copy()
+    alpha = 0.1  # large, so that disagreements compound over many steps
+    total_c = total_r = 0.0
+    for _ in range(steps):
+        n_ctx = int(rng.integers(1, 7))
+        ctx = rng.integers(0, V, n_ctx).astype(np.int32)
+        centre = int(rng.integers(0, V))
+        negs = rng.integers(0, V, (n_ctx, max(negative, 0))).astype(np.int32)
+        negs[:, :1] = centre if negative else negs[:, :1]  # exercise "noise word == centre is skipped"
+        api_kind = "cbow" if kind.startswith("cbow") else kind
+        loss_c, _ = tables.example(api_kind, ctx, centre, np.ascontiguousarray(negs), alpha)
+        if kind == "sg_pair":
+            loss_r = sum(ref.sg_pair(rw, int(c), centre, negs[m], alpha, hs_tables, negative > 0)
+                         for m, c in enumerate(ctx))
+        elif kind == "sg_batch":
+            loss_r = ref.sg_batch(rw, ctx, centre, negs[0], alpha, hs_tables, negative > 0)
+        else:
+            loss_r = ref.cbow(rw, ctx, centre, negs[0], alpha, mean, hs_tables, negative > 0)
+        total_c += loss_c
+        total_r += loss_r
+    tol = 2e-5 if steps == 1 else 5e-4
+    assert_close(cw, rw, tol)
+    assert total_c == pytest.approx(total_r, rel=1e-4)
+    # the step changed something: the test could fail
+    assert not np.allclose(rw["in"], initial)
+
+
+def test_noise_equal_to_centre_is_skipped():
+    rng = np.random.default_rng(5)
+    tables, (w_in, w_ns, _), _, _ = make_problem(rng, negative=2)
+    before = w_ns.copy()
+    centre = 4
+    _, terms = tables.example("sg_pair", np.array([1], np.int32), centre,
+                              np.array([[centre, centre]], np.int32), 0.1)
+    assert terms == 1  # only the positive term
+    changed = np.flatnonzero(np.any(w_ns != before, axis=1))
+    assert changed.tolist() == [centre]
+
+
+def test_sg_batch_with_one_context_equals_pair():
+    """With distinct noise words, one context word makes the batched step identical to the pair step."""
+    rng = np.random.default_rng(11)
+    t1, w1, _, _ = make_problem(rng, negative=3, batched=1)
+    rng = np.random.default_rng(11)
+    t2, w2, _, _ = make_problem(rng, negative=3)
+    negs = np.array([[7, 8, 9]], np.int32)
+    t1.example("sg_batch", np.array([2], np.int32), 5, negs, 0.05)
+    t2.example("sg_pair", np.array([2], np.int32), 5, negs, 0.05)
+    for a, b in zip(w1, w2):
+        np.testing.assert_allclose(a, b, atol=1e-7)
+
+
+@pytest.mark.parametrize("labels", [[1, 0, 0, 0], [1, 1, 0, 1, 0]])
+def test_reference_gradient_matches_finite_differences(labels):
+    rng = np.random.default_rng(len(labels))
+    labels = np.array(labels, float)
+    h = rng.normal(size=DIM)
+    outs = rng.normal(size=(len(labels), DIM))
+    gh, gout = ref.example_grad(h, outs, labels)
+    eps = 1e-6
+    for i in range(DIM):
+        d = np.zeros(DIM)
+        d[i] = eps
+        num = (ref.example_loss(h + d, outs, labels) - ref.example_loss(h - d, outs, labels)) / (2 * eps)
+        assert num == pytest.approx(gh[i], abs=1e-6)
+    for j in range(len(labels)):
+        for i in range(DIM):
+            o2 = outs.copy()
+            o2[j, i] += eps
+            o3 = outs.copy()
+            o3[j, i] -= eps
+            num = (ref.example_loss(h, o2, labels) - ref.example_loss(h, o3, labels)) / (2 * eps)
+            assert num == pytest.approx(gout[j, i], abs=1e-6)
+
+
+def test_reference_step_is_gradient_step():
+    """The reference's pair update moves each row by -alpha * gradient (computed before the move)."""
+    rng = np.random.default_rng(3)
+    w = {"in": rng.normal(size=(V, DIM)), "ns": rng.normal(size=(V, DIM)), "hs": np.zeros((V - 1, DIM))}
+    ctx, centre, negs = 1, 2, np.array([3, 4])
+    h, outs = w["in"][ctx].copy(), w["ns"][[2, 3, 4]].copy()
+    gh, gout = ref.example_grad(h, outs, np.array([1.0, 0.0, 0.0]))
+    alpha = 1e-3
+    ref.sg_batch(w, [ctx], centre, negs, alpha)
+    np.testing.assert_allclose(w["in"][ctx], h - alpha * gh, atol=1e-12)
+    np.testing.assert_allclose(w["ns"][[2, 3, 4]], outs - alpha * gout, atol=1e-12)
+
+
+def test_cbow_sum_context_gradient_matches_finite_differences():
+    """In sum mode every context row's gradient equals the hidden layer's."""
+    rng = np.random.default_rng(8)
+    rows = rng.normal(size=(3, DIM))
+    outs = rng.normal(size=(4, DIM))
+    labels = np.array([1.0, 0.0, 0.0, 0.0])
+    gh, _ = ref.example_grad(rows.sum(0), outs, labels)
+    eps = 1e-6
+    for i in range(DIM):
+        r2 = rows.copy()
+        r2[1, i] += eps
+        r3 = rows.copy()
+        r3[1, i] -= eps
+        num = (ref.example_loss(r2.sum(0), outs, labels) - ref.example_loss(r3.sum(0), outs, labels)) / (2 * eps)
+        assert num == pytest.approx(gh[i], abs=1e-6)
+
+
+def test_train_chunk_rejects_bad_ids():
+    tables, *_ = make_problem(np.random.default_rng(0))
+    with pytest.raises(ValueError, match="out of range"):
+        tables.train_chunk(np.array([1, V], np.int32), np.array([0, 2], np.int64), 0, 1, 1)
+    with pytest.raises(ValueError, match="offsets"):
+        tables.train_chunk(np.array([1, 2], np.int32), np.array([0, 3], np.int64), 0, 1, 1)
+
+
+def test_divergence_is_reported():
+    rng = np.random.default_rng(0)
+    tables, (w_in, *_), _, _ = make_problem(rng)
+    w_in[3] = np.nan
+    tokens = np.array([3, 4, 5, 3, 4], np.int32)
+    with pytest.raises(FloatingPointError):
+        tables.train_chunk(tokens, np.array([0, 5], np.int64), 0, 1, 1)
+
+
+def test_train_chunk_is_deterministic_with_one_thread():
+    outs = []
+    for _ in range(2):
+        rng = np.random.default_rng(1)
+        tables, cw, _, _ = make_problem(rng, negative=3, hs=1, batched=1)
+        tokens = rng.integers(0, V, 500).astype(np.int32)
+        offsets = np.array([0, 100, 250, 500], np.int64)
+        stats = tables.train_chunk(tokens, offsets, 0, 42, 1)
+        outs.append((stats, [a.tobytes() for a in cw]))
+    assert outs[0] == outs[1]
+    assert outs[0][0][2] == 500  # words counted
