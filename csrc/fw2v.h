@@ -32,6 +32,7 @@ typedef struct {
     int window;           /* maximal window; the effective one is drawn from 1..window */
     int negative;         /* noise words per positive example (0: no negative sampling) */
     int hs;               /* 1: hierarchical softmax output layer */
+    int softmax;          /* 1: full softmax over the vocabulary (small vocabularies only) */
     int batched;          /* skip-gram only: share one set of negatives across a window */
     int compute_loss;     /* accumulate the training objective in the thread tallies */
     int max_code_len;     /* longest Huffman code (0 without hs) */
@@ -46,6 +47,7 @@ typedef struct {
     float *w_in;      /* [V, dim]   input vectors: the word vectors users keep */
     float *w_out_ns;  /* [V, dim]   output vectors for negative sampling */
     float *w_out_hs;  /* [V-1, dim] inner-node vectors for hierarchical softmax */
+    float *w_out_sm;  /* [V, dim]   output vectors for the full softmax */
 
     /* Linear learning-rate decay from alpha to min_alpha over total_words words. */
     double alpha;
@@ -75,6 +77,7 @@ typedef struct {
     float *g;             /* [2 * window * max_targets] batched skip-gram output gradients */
     float **rows;         /* [max_targets] output rows of the current example */
     float *labels;        /* [max_targets] 1 for the true word / code bit 0, else 0 */
+    float *logits;        /* [V] full softmax scores (only with softmax) */
     int max_targets;
     int window;
 } fw2v_thread_t;
@@ -96,6 +99,8 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
  *   skip-gram, one pair at a time (word2vec.c's order): context ctx predicts centre;
  *   skip-gram, batched: all n_ctx context words predict centre against shared negatives;
  *   CBOW: the mean (or sum) of the context rows predicts centre.
+ * With the full softmax the skip-gram kernel is always the pair one (every example
+ * touches every output row anyway, so there is nothing to share).
  * negs holds `negative` noise ids; ids equal to centre are skipped, as in word2vec.c. */
 void fw2v_sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
                   const int32_t *negs, float alpha);

@@ -138,6 +138,43 @@ FW2V_INLINE int output_gradient(fw2v_thread_t *t, int compute_loss, float f, flo
     return 1;
 }
 
+/* Full softmax over the vocabulary: p = softmax(W_sm h), loss -log p[centre]; each output
+ * row j moves by g_j h with g_j = (y_j - p_j) alpha, and dh collects g_j * (old row j).
+ * Costs V dot products per example: meant for small vocabularies, which the Python side
+ * enforces. */
+FW2V_INLINE void softmax_step(const fw2v_params_t *p, fw2v_thread_t *t, const float *h,
+                              int32_t centre, float alpha, float *neu1e) {
+    const int dim = p->dim;
+    const int64_t V = p->vocab_size;
+    float *z = t->logits;
+    float zmax = -INFINITY;
+    for (int64_t j = 0; j < V; j++) {
+        z[j] = dot(h, p->w_out_sm + j * dim, dim);
+        if (!(fabsf(z[j]) <= 3.0e38f)) {
+            t->status = FW2V_ERR_NONFINITE;
+            return;
+        }
+        if (z[j] > zmax) zmax = z[j];
+    }
+    const float z_centre = z[centre] - zmax; /* kept: exp of it may underflow to 0 */
+    double sum = 0.0;
+    for (int64_t j = 0; j < V; j++) {
+        z[j] = expf(z[j] - zmax);
+        sum += z[j];
+    }
+    if (p->compute_loss) {
+        t->loss += log(sum) - (double)z_centre;
+        t->loss_terms += 1;
+    }
+    const float inv = (float)(1.0 / sum);
+    for (int64_t j = 0; j < V; j++) {
+        float *out = p->w_out_sm + j * dim;
+        const float g = ((j == centre ? 1.0f : 0.0f) - z[j] * inv) * alpha;
+        axpy(g, out, neu1e, dim);
+        axpy(g, h, out, dim);
+    }
+}
+
 /* ------------------------------------------------------------------ one example */
 
 /* word2vec.c's skip-gram step: input row of `ctx` against the rows gathered for centre,
@@ -156,6 +193,7 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
         axpy(g, out, neu1e, dim);
         axpy(g, in, out, dim);
     }
+    if (p->softmax) softmax_step(p, t, in, centre, alpha, neu1e);
     axpy(1.0f, neu1e, in, dim);
     t->examples += 1;
 }
@@ -213,6 +251,7 @@ FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *c
         axpy(g, out, neu1e, dim);
         axpy(g, h, out, dim);
     }
+    if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
     for (int m = 0; m < n_ctx; m++) axpy(1.0f, neu1e, p->w_in + (int64_t)ctx[m] * dim, dim);
     t->examples += 1;
 }
@@ -290,7 +329,7 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
             if (!p->sg) {
                 if (p->negative) draw_negatives(p, t);
                 cbow(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
-            } else if (p->batched) {
+            } else if (p->batched && !p->softmax) {
                 if (p->negative) draw_negatives(p, t);
                 sg_batch(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
             } else {
@@ -330,6 +369,13 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->g = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
     t->rows = aligned_zalloc(sizeof(float *) * (size_t)t->max_targets);
     t->labels = aligned_zalloc(sizeof(float) * (size_t)t->max_targets);
+    if (p->softmax) {
+        t->logits = aligned_zalloc(sizeof(float) * (size_t)p->vocab_size);
+        if (!t->logits) {
+            fw2v_thread_free(t);
+            return NULL;
+        }
+    }
     if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
         !t->rows || !t->labels) {
         fw2v_thread_free(t);
@@ -351,6 +397,7 @@ void fw2v_thread_free(fw2v_thread_t *t) {
     free(t->g);
     free(t->rows);
     free(t->labels);
+    free(t->logits);
     free(t);
 }
 

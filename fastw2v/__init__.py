@@ -8,21 +8,35 @@ and streams the corpus as integer id arrays.
 >>> model.wv.most_similar("king")  # doctest: +SKIP
 """
 
-from fastw2v._train import build_info
-from fastw2v.config import TrainConfig
-from fastw2v.corpus import as_corpus
-from fastw2v.model import Callback, EpochStats, TrainResult, Word2Vec
-from fastw2v.vectors import KeyedVectors
-from fastw2v.vocab import Vocab
+from __future__ import annotations
 
-__all__ = [
-    "Callback",
-    "EpochStats",
-    "KeyedVectors",
-    "TrainConfig",
-    "TrainResult",
-    "Vocab",
-    "Word2Vec",
-    "as_corpus",
-    "build_info",
-]
+import importlib
+from typing import Any
+
+# Public names and the modules defining them. Loaded on first use, so that the pure-Python
+# parts (corpus, vocab, vectors, data) import even where the C extension is not built.
+_EXPORTS = {
+    "Word2Vec": "fastw2v.model",
+    "Callback": "fastw2v.model",
+    "EpochStats": "fastw2v.model",
+    "TrainResult": "fastw2v.model",
+    "TrainConfig": "fastw2v.config",
+    "KeyedVectors": "fastw2v.vectors",
+    "Vocab": "fastw2v.vocab",
+    "as_corpus": "fastw2v.corpus",
+    "build_info": "fastw2v._train",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'fastw2v' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

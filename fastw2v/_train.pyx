@@ -27,6 +27,7 @@ cdef extern from "fw2v.h" nogil:
         int window
         int negative
         int hs
+        int softmax
         int batched
         int compute_loss
         int max_code_len
@@ -39,6 +40,7 @@ cdef extern from "fw2v.h" nogil:
         float *w_in
         float *w_out_ns
         float *w_out_hs
+        float *w_out_sm
         double alpha
         double min_alpha
         int64_t total_words
@@ -108,13 +110,14 @@ cdef class KernelTables:
     C parameter struct built from them is used.
     """
     cdef fw2v_params_t p
-    cdef readonly object w_in, w_out_ns, w_out_hs, keep_prob, noise_prob, noise_alias
+    cdef readonly object w_in, w_out_ns, w_out_hs, w_out_sm, keep_prob, noise_prob, noise_alias
     cdef readonly object codes, points, code_offsets
 
     def __init__(self, w_in, w_out_ns, w_out_hs, keep_prob, noise_prob, noise_alias,
                  codes, points, code_offsets, *, int sg, int cbow_mean, int window,
                  int negative, int hs, int batched, int compute_loss,
-                 double alpha, double min_alpha, int64_t total_words):
+                 double alpha, double min_alpha, int64_t total_words,
+                 w_out_sm=None):
         cdef float[:, ::1] w_in_v = w_in
         cdef int64_t V = w_in_v.shape[0]
         cdef int dim = <int>w_in_v.shape[1]
@@ -124,8 +127,8 @@ cdef class KernelTables:
             raise ValueError(f"window must be >= 1, got {window}")
         if negative < 0:
             raise ValueError(f"negative must be >= 0, got {negative}")
-        if negative == 0 and not hs:
-            raise ValueError("no output layer: set negative > 0 or hs=1")
+        if negative == 0 and not hs and w_out_sm is None:
+            raise ValueError("no output layer: set negative > 0, hs=1 or pass w_out_sm")
         if V >= 2 ** 31:
             raise ValueError("vocabulary too large for 32-bit word ids")
         self.w_in = w_in
@@ -196,6 +199,17 @@ cdef class KernelTables:
                 self.p.codes = &cd_v[0]
                 self.p.points = &pt_v[0]
             self.p.code_offsets = &co_v[0]
+
+        cdef float[:, ::1] sm_v
+        self.p.softmax = 0
+        self.p.w_out_sm = NULL
+        if w_out_sm is not None:
+            sm_v = w_out_sm
+            if sm_v.shape[0] != V or sm_v.shape[1] != dim:
+                raise ValueError(f"w_out_sm must have shape {(V, dim)}, got {w_out_sm.shape}")
+            self.w_out_sm = w_out_sm
+            self.p.softmax = 1
+            self.p.w_out_sm = &sm_v[0, 0]
 
         self.p.keep_prob = NULL
         if keep_prob is not None:
@@ -337,6 +351,8 @@ cdef class KernelTables:
                     neg_ptr = &negs[m, 0] if self.p.negative > 0 else &dummy
                     fw2v_sg_pair(&self.p, t, ctx[m], centre, neg_ptr, alpha)
             elif kind == "sg_batch":
+                if self.p.softmax:
+                    raise ValueError("the full softmax has no batched skip-gram kernel")
                 neg_ptr = &negs[0, 0] if self.p.negative > 0 else &dummy
                 fw2v_sg_batch(&self.p, t, &ctx[0], n_ctx, centre, neg_ptr, alpha)
             elif kind == "cbow":

@@ -44,38 +44,130 @@ def _add_train(sub: Any) -> None:
         allow_abbrev=False,
     )
     a = p.add_argument
-    a("-train", "--train", "--input", dest="train", required=True, metavar="FILE",
-      help="training corpus: text file (or .gz/.bz2/.xz, or a directory of them)")
+    a(
+        "-train",
+        "--train",
+        "--input",
+        dest="train",
+        required=True,
+        metavar="FILE",
+        help="training corpus: text file (or .gz/.bz2/.xz, or a directory of them)",
+    )
     a("-output", "--output", dest="output", metavar="FILE", help="write the word vectors here")
-    a("-size", "--size", "--vector-size", dest="size", type=int, default=100, help="vector dimension (100)")
+    a(
+        "-size",
+        "--size",
+        "--vector-size",
+        dest="size",
+        type=int,
+        default=100,
+        help="vector dimension (100)",
+    )
     a("-window", "--window", dest="window", type=int, default=5, help="max context distance (5)")
-    a("-sample", "--sample", dest="sample", type=float, default=1e-3,
-      help="subsampling threshold for frequent words, 0 to disable (1e-3)")
+    a(
+        "-sample",
+        "--sample",
+        dest="sample",
+        type=float,
+        default=1e-3,
+        help="subsampling threshold for frequent words, 0 to disable (1e-3)",
+    )
     a("-hs", "--hs", dest="hs", type=_bool01, default=False, help="hierarchical softmax 0/1 (0)")
-    a("-negative", "--negative", dest="negative", type=int, default=5, help="noise words per example (5)")
-    a("-threads", "--threads", "--workers", dest="threads", type=int, default=None,
-      help="training threads (all cores)")
+    a(
+        "-negative",
+        "--negative",
+        dest="negative",
+        type=int,
+        default=5,
+        help="noise words per example (5)",
+    )
+    a(
+        "-threads",
+        "--threads",
+        "--workers",
+        dest="threads",
+        type=int,
+        default=None,
+        help="training threads (all cores)",
+    )
     a("-iter", "--iter", "--epochs", dest="iter", type=int, default=5, help="epochs (5)")
-    a("-min-count", "--min-count", dest="min_count", type=int, default=5,
-      help="discard words seen fewer times (5)")
-    a("-alpha", "--alpha", dest="alpha", type=float, default=None,
-      help="initial learning rate (0.025 skip-gram, 0.05 CBOW)")
-    a("--min-alpha", dest="min_alpha", type=float, default=None, help="final learning rate (alpha * 1e-4)")
-    a("-binary", "--binary", dest="binary", type=_bool01, default=False, help="binary output 0/1 (0)")
+    a(
+        "-min-count",
+        "--min-count",
+        dest="min_count",
+        type=int,
+        default=5,
+        help="discard words seen fewer times (5)",
+    )
+    a(
+        "-alpha",
+        "--alpha",
+        dest="alpha",
+        type=float,
+        default=None,
+        help="initial learning rate (0.025 skip-gram, 0.05 CBOW)",
+    )
+    a(
+        "--min-alpha",
+        dest="min_alpha",
+        type=float,
+        default=None,
+        help="final learning rate (alpha * 1e-4)",
+    )
+    a(
+        "-binary",
+        "--binary",
+        dest="binary",
+        type=_bool01,
+        default=False,
+        help="binary output 0/1 (0)",
+    )
     a("-cbow", "--cbow", dest="cbow", type=_bool01, default=True, help="1 CBOW, 0 skip-gram (1)")
     a("--sg", dest="cbow", action="store_false", help="skip-gram (same as -cbow 0)")
-    a("--cbow-sum", dest="cbow_mean", action="store_false", help="CBOW sums context vectors instead of averaging")
-    a("-save-vocab", "--save-vocab", dest="save_vocab", metavar="FILE", help="write the vocabulary (word count)")
-    a("-read-vocab", "--read-vocab", dest="read_vocab", metavar="FILE",
-      help="read the vocabulary instead of counting the corpus")
-    a("-max-vocab", "--max-vocab", dest="max_vocab", type=int, default=None,
-      help="keep at most this many most frequent words")
+    a(
+        "--cbow-sum",
+        dest="cbow_mean",
+        action="store_false",
+        help="CBOW sums context vectors instead of averaging",
+    )
+    a(
+        "-save-vocab",
+        "--save-vocab",
+        dest="save_vocab",
+        metavar="FILE",
+        help="write the vocabulary (word count)",
+    )
+    a(
+        "-read-vocab",
+        "--read-vocab",
+        dest="read_vocab",
+        metavar="FILE",
+        help="read the vocabulary instead of counting the corpus",
+    )
+    a(
+        "-max-vocab",
+        "--max-vocab",
+        dest="max_vocab",
+        type=int,
+        default=None,
+        help="keep at most this many most frequent words",
+    )
     a("-seed", "--seed", dest="seed", type=int, default=1, help="random seed (1)")
-    a("--kernel", choices=("batched", "pair"), default="batched",
-      help="skip-gram kernel: batched (shared noise words per window) or pair (word2vec.c's)")
+    a(
+        "--kernel",
+        choices=("batched", "pair"),
+        default="batched",
+        help="skip-gram kernel: batched (shared noise words per window) or pair (word2vec.c's)",
+    )
     a("--save-model", metavar="FILE", help="also save the full model (to continue training)")
-    a("-debug", "--debug", dest="debug", type=int, default=2,
-      help="0: quiet; 1: summary; 2: progress bar and summary (2)")
+    a(
+        "-debug",
+        "--debug",
+        dest="debug",
+        type=int,
+        default=2,
+        help="0: quiet; 1: summary; 2: progress bar and summary (2)",
+    )
     a("--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
     a("-classes", dest="classes", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=_run_train)
@@ -99,10 +191,21 @@ def _run_train(args: argparse.Namespace) -> int:
     if not os.path.exists(args.train):
         raise FileNotFoundError(f"training file not found: {args.train}")
     model = Word2Vec(
-        vector_size=args.size, window=args.window, sample=args.sample, hs=args.hs,
-        negative=args.negative, workers=args.threads, epochs=args.iter, min_count=args.min_count,
-        alpha=args.alpha, min_alpha=args.min_alpha, sg=not args.cbow, cbow_mean=args.cbow_mean,
-        max_final_vocab=args.max_vocab, seed=args.seed, kernel=args.kernel,
+        vector_size=args.size,
+        window=args.window,
+        sample=args.sample,
+        hs=args.hs,
+        negative=args.negative,
+        workers=args.threads,
+        epochs=args.iter,
+        min_count=args.min_count,
+        alpha=args.alpha,
+        min_alpha=args.min_alpha,
+        sg=not args.cbow,
+        cbow_mean=args.cbow_mean,
+        max_final_vocab=args.max_vocab,
+        seed=args.seed,
+        kernel=args.kernel,
         progress=args.debug >= 2,
     )
     t0 = time.perf_counter()
@@ -112,14 +215,17 @@ def _run_train(args: argparse.Namespace) -> int:
         vocab = model.build_vocab(args.train)
     t_vocab = time.perf_counter() - t0
     if args.debug >= 1:
-        print(f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  ({t_vocab:.1f}s)",
-              file=sys.stderr)
+        print(
+            f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  ({t_vocab:.1f}s)",
+            file=sys.stderr,
+        )
     if args.save_vocab:
         vocab.save(args.save_vocab)
     result = model.train(args.train)
     if args.debug >= 1:
         print(
-            f"Trained {result.words} words in {result.seconds:.1f}s: {result.words_per_sec:,.0f} words/s "
+            f"Trained {result.words} words in {result.seconds:.1f}s: "
+            f"{result.words_per_sec:,.0f} words/s "
             f"({result.words_per_sec_per_thread:,.0f} per thread, {result.threads} threads), "
             f"final loss {result.loss:.4f}",
             file=sys.stderr,
@@ -142,9 +248,14 @@ def _add_demo(sub: Any) -> None:
     p.add_argument("--threads", type=int, default=None, help="training threads (all cores)")
     p.add_argument("--size", type=int, default=100, help="vector dimension (100)")
     p.add_argument("--cbow", action="store_true", help="CBOW instead of skip-gram")
-    p.add_argument("--questions", metavar="FILE",
-                   help="analogy questions (questions-words.txt format): print the accuracy")
-    p.add_argument("--words", nargs="+", default=list(DEMO_WORDS), help="words to show neighbours of")
+    p.add_argument(
+        "--questions",
+        metavar="FILE",
+        help="analogy questions (questions-words.txt format): print the accuracy",
+    )
+    p.add_argument(
+        "--words", nargs="+", default=list(DEMO_WORDS), help="words to show neighbours of"
+    )
     p.add_argument("--output", metavar="FILE", help="also write the vectors (word2vec binary)")
     p.add_argument("--no-download", action="store_true", help="fail instead of downloading text8")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -158,14 +269,22 @@ def _run_demo(args: argparse.Namespace) -> int:
     path = find_text8(download=not args.no_download, progress=not args.quiet)
     print(f"corpus: {path}")
     model = Word2Vec(
-        vector_size=args.size, window=5, sg=not args.cbow, negative=5, sample=1e-4, min_count=5,
-        epochs=args.epochs, workers=args.threads, progress=not args.quiet,
+        vector_size=args.size,
+        window=5,
+        sg=not args.cbow,
+        negative=5,
+        sample=1e-4,
+        min_count=5,
+        epochs=args.epochs,
+        workers=args.threads,
+        progress=not args.quiet,
     )
     vocab = model.build_vocab(path)
     result = model.train(path)
     print(
         f"vocabulary {len(vocab):,} words; trained {result.words:,} words in {result.seconds:.1f}s "
-        f"({result.words_per_sec:,.0f} words/s, {result.words_per_sec_per_thread:,.0f} per thread); "
+        f"({result.words_per_sec:,.0f} words/s, "
+        f"{result.words_per_sec_per_thread:,.0f} per thread); "
         f"loss {result.loss:.4f}"
     )
     wv = model.wv
@@ -179,8 +298,10 @@ def _run_demo(args: argparse.Namespace) -> int:
         from fastw2v.evaluate import evaluate_word_analogies
 
         res = evaluate_word_analogies(wv, args.questions)
-        print(f"analogy accuracy: {100 * res.accuracy:.2f}% of {res.total} questions "
-              f"({res.skipped} skipped: out of vocabulary)")
+        print(
+            f"analogy accuracy: {100 * res.accuracy:.2f}% of {res.total} questions "
+            f"({res.skipped} skipped: out of vocabulary)"
+        )
     if args.output:
         model.save_word2vec_format(args.output, binary=True)
         print(f"vectors written to {args.output}")
@@ -196,6 +317,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_demo(sub)
     # --- vector commands (eval, similar, analogy, plot) ---
+    from fastw2v.evaluate import add_eval_parser
+    from fastw2v.plot import add_plot_parser
+    from fastw2v.vectors import add_query_parsers
+
+    add_eval_parser(sub)
+    add_query_parsers(sub)
+    add_plot_parser(sub)
     return parser
 
 

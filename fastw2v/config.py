@@ -7,6 +7,10 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
+#: Largest vocabulary the full softmax accepts: each example costs vocab_size dot products
+#: (about vocab_size / (negative + 1) times negative sampling's work).
+MAX_SOFTMAX_VOCAB = 30_000
+
 #: Upper bound on threads, as a multiple of the usable cores: far more threads than cores
 #: only adds contention on the shared matrices, and is nearly always a typo.
 MAX_THREADS_PER_CORE = 4
@@ -31,7 +35,9 @@ def _check_int(name: str, value: Any, lo: int, hi: int | None = None) -> None:
         raise ValueError(f"{name} must be {bound}, got {value}")
 
 
-def _check_float(name: str, value: Any, lo: float, hi: float | None = None, lo_open: bool = False) -> None:
+def _check_float(
+    name: str, value: Any, lo: float, hi: float | None = None, lo_open: bool = False
+) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {value!r}")
     value = float(value)
@@ -68,6 +74,10 @@ class TrainConfig:
         Use a hierarchical-softmax output layer (Huffman tree over word counts).
     negative : int
         Noise words per positive example for negative sampling (0 disables it).
+    softmax : bool
+        Use the exact softmax over the whole vocabulary as the output layer (the network
+        of the classic tutorials). Only for small vocabularies (at most
+        ``MAX_SOFTMAX_VOCAB`` words); needs ``negative=0`` and ``hs=False``.
     ns_exponent : float
         The noise distribution is unigram counts raised to this power.
     cbow_mean : bool
@@ -108,6 +118,7 @@ class TrainConfig:
     sg: bool = False
     hs: bool = False
     negative: int = 5
+    softmax: bool = False
     ns_exponent: float = 0.75
     cbow_mean: bool = True
     alpha: float | None = None
@@ -128,7 +139,12 @@ class TrainConfig:
         _check_int("vector_size", self.vector_size, 1, 100_000)
         _check_int("window", self.window, 1, 10_000)
         _check_int("negative", self.negative, 0, 10_000)
-        if self.negative == 0 and not self.hs:
+        if self.softmax and (self.negative > 0 or self.hs):
+            raise ValueError(
+                "softmax=True replaces negative sampling and hierarchical softmax: "
+                "pass negative=0 and hs=False with it"
+            )
+        if self.negative == 0 and not self.hs and not self.softmax:
             raise ValueError("negative must be >= 1 when hs is off: there would be no output layer")
         _check_float("ns_exponent", self.ns_exponent, -10.0, 10.0)
         if self.alpha is not None:

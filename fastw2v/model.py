@@ -7,6 +7,7 @@ fixed-size chunks are ever held in memory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import queue
@@ -15,7 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ import numpy as np
 
 from fastw2v import _train
 from fastw2v._atomic import atomic_write
-from fastw2v.config import TrainConfig
+from fastw2v.config import MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import as_corpus
 from fastw2v.vocab import Vocab
 
@@ -109,10 +110,11 @@ def _chunks(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Encode sentences into (ids, sentence offsets) chunks of about ``chunk_words`` raw tokens."""
     get = index.get
+    missing = itertools.repeat(-1)
     ids: list[int] = []
     raw_ends: list[int] = []
     for sentence in corpus:
-        ids.extend([get(w, -1) for w in sentence])
+        ids.extend(map(get, sentence, missing))
         raw_ends.append(len(ids))
         if len(ids) >= chunk_words:
             yield _pack(ids, raw_ends)
@@ -229,6 +231,7 @@ class Word2Vec:
         self.w_in: np.ndarray | None = None
         self.w_out_ns: np.ndarray | None = None
         self.w_out_hs: np.ndarray | None = None
+        self.w_out_sm: np.ndarray | None = None
         self.epochs_trained = 0
         self.last_result: TrainResult | None = None
         self._wv: KeyedVectors | None = None
@@ -239,7 +242,9 @@ class Word2Vec:
 
     # ------------------------------------------------------------------ vocabulary
 
-    def build_vocab(self, sentences: Any = None, *, corpus_file: Any = None, vocab: Vocab | None = None) -> Vocab:
+    def build_vocab(
+        self, sentences: Any = None, *, corpus_file: Any = None, vocab: Vocab | None = None
+    ) -> Vocab:
         """Count the corpus, build the vocabulary and initialise the weights.
 
         Parameters
@@ -261,6 +266,13 @@ class Word2Vec:
                 max_size=cfg.max_final_vocab,
                 max_vocab_size=cfg.max_vocab_size,
             )
+        if self.config.softmax and len(vocab) > MAX_SOFTMAX_VOCAB:
+            raise ValueError(
+                f"softmax=True with {len(vocab):,} words would be hopelessly slow (every example "
+                f"touches every output row; the limit is {MAX_SOFTMAX_VOCAB:,} words): use "
+                "negative sampling (negative=5) or hierarchical softmax (hs=True) instead, "
+                "or raise min_count"
+            )
         self.vocab = vocab
         self._init_weights()
         return vocab
@@ -270,9 +282,10 @@ class Word2Vec:
         assert self.vocab is not None
         V, dim = len(self.vocab), self.config.vector_size
         rng = np.random.default_rng(self.config.seed)
-        self.w_in = ((rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim))
+        self.w_in = (rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
         self.w_out_ns = np.zeros((V, dim), np.float32) if self.config.negative > 0 else None
         self.w_out_hs = np.zeros((max(V - 1, 1), dim), np.float32) if self.config.hs else None
+        self.w_out_sm = np.zeros((V, dim), np.float32) if self.config.softmax else None
         self.epochs_trained = 0
         self._wv = None
 
@@ -289,11 +302,26 @@ class Word2Vec:
             codes, points, offsets = tree.codes, tree.points, tree.offsets
         keep = vocab.keep_probs(cfg.sample) if cfg.sample > 0 else None
         return _train.KernelTables(
-            self.w_in, self.w_out_ns, self.w_out_hs, keep, prob, alias, codes, points, offsets,
-            sg=int(cfg.sg), cbow_mean=int(cfg.cbow_mean), window=cfg.window,
-            negative=cfg.negative, hs=int(cfg.hs), batched=int(cfg.kernel == "batched"),
-            compute_loss=int(compute_loss), alpha=cfg.learning_rate,
-            min_alpha=cfg.final_learning_rate, total_words=total_words,
+            self.w_in,
+            self.w_out_ns,
+            self.w_out_hs,
+            keep,
+            prob,
+            alias,
+            codes,
+            points,
+            offsets,
+            sg=int(cfg.sg),
+            cbow_mean=int(cfg.cbow_mean),
+            window=cfg.window,
+            negative=cfg.negative,
+            hs=int(cfg.hs),
+            batched=int(cfg.kernel == "batched"),
+            compute_loss=int(compute_loss),
+            alpha=cfg.learning_rate,
+            min_alpha=cfg.final_learning_rate,
+            total_words=total_words,
+            w_out_sm=self.w_out_sm,
         )
 
     def train(
@@ -316,7 +344,9 @@ class Word2Vec:
             Per-epoch words, loss and timing.
         """
         if self.vocab is None or self.w_in is None:
-            raise RuntimeError("call build_vocab() before train(), or pass the corpus to Word2Vec()")
+            raise RuntimeError(
+                "call build_vocab() before train(), or pass the corpus to Word2Vec()"
+            )
         source = _pick_source(sentences, corpus_file)
         if source is None:
             raise ValueError("train needs a corpus (sentences or corpus_file)")
@@ -329,7 +359,9 @@ class Word2Vec:
         threads = cfg.threads
         info = _train.build_info()
         if threads > 1 and not info["openmp"]:
-            warnings.warn("fastw2v was built without OpenMP: training runs on one thread", stacklevel=2)
+            warnings.warn(
+                "fastw2v was built without OpenMP: training runs on one thread", stacklevel=2
+            )
             threads = 1
 
         corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
@@ -370,7 +402,8 @@ class Word2Vec:
                         if bar is not None:
                             bar.update(c_words)
                             bar.set_postfix_str(
-                                f"epoch {epoch + 1}/{n_epochs}, alpha {_alpha_at(alpha0, alpha1, done, total):.5f}"
+                                f"epoch {epoch + 1}/{n_epochs}, "
+                                f"alpha {_alpha_at(alpha0, alpha1, done, total):.5f}"
                                 + (f", loss {loss / terms:.4f}" if terms else ""),
                                 refresh=False,
                             )
@@ -427,6 +460,71 @@ class Word2Vec:
         if self._wv is not None:
             self._wv.reset_norms()
 
+    def predict_output_word(
+        self, context_words: Sequence[str], topn: int | None = 10
+    ) -> list[tuple[str, float]]:
+        """Probability distribution of the centre word given its context: the network itself.
+
+        The hidden layer is the mean of the context words' input vectors (as in CBOW); the
+        output layer is the one the model was trained with:
+
+        - full softmax: the exact ``softmax(W_out h)``;
+        - hierarchical softmax: the product of the sigmoids along each word's Huffman path
+          (exact, and it sums to one over the vocabulary);
+        - negative sampling: ``softmax(W_out h)`` over the noise-contrastive output vectors,
+          an approximation, since that objective never normalises (gensim does the same).
+
+        When several output layers were trained, the full softmax is preferred, then the
+        hierarchical one.
+
+        Parameters
+        ----------
+        context_words : sequence of str
+            Words around the position to predict; unknown words are ignored.
+        topn : int or None
+            How many of the most probable words to return; None for all, in vocabulary order.
+
+        Returns
+        -------
+        list of (str, float)
+            Words and probabilities, most probable first.
+        """
+        if self.vocab is None or self.w_in is None:
+            raise RuntimeError("the model has no vocabulary yet")
+        if isinstance(context_words, str):
+            context_words = [context_words]
+        ids = [self.vocab.index[w] for w in context_words if w in self.vocab.index]
+        if not ids:
+            raise KeyError(
+                f"none of the context words is in the vocabulary: {list(context_words)!r}"
+            )
+        h = self.w_in[ids].astype(np.float64).mean(axis=0)
+        if self.w_out_sm is not None:
+            probs = _softmax(self.w_out_sm @ h)
+        elif self.w_out_hs is not None:
+            tree = self.vocab.huffman()
+            f = self.w_out_hs.astype(np.float64) @ h
+            sign = 1.0 - 2.0 * tree.codes.astype(np.float64)  # label 1 - code, as +-1
+            # log sigmoid(sign * f) along each path, summed per word
+            logp_nodes = -np.logaddexp(0.0, -sign * f[tree.points])
+            logp = np.zeros(len(self.vocab))
+            lengths = np.diff(tree.offsets)
+            nonempty = lengths > 0
+            if logp_nodes.size:
+                sums = np.add.reduceat(logp_nodes, tree.offsets[:-1][nonempty])
+                logp[nonempty] = sums
+            probs = np.exp(logp)
+        else:
+            assert self.w_out_ns is not None
+            probs = _softmax(self.w_out_ns @ h)
+        words = self.vocab.words
+        if topn is None:
+            return [(words[i], float(probs[i])) for i in range(len(words))]
+        k = min(int(topn), len(words))
+        best = np.argpartition(-probs, k - 1)[:k] if k < len(words) else np.arange(len(words))
+        best = best[np.argsort(-probs[best], kind="stable")]
+        return [(words[i], float(probs[i])) for i in best]
+
     def save_word2vec_format(self, path: str | os.PathLike[str], binary: bool = False) -> None:
         """Write the vectors in word2vec.c's text or binary format (atomically)."""
         self.wv.save_word2vec_format(path, binary=binary)
@@ -440,7 +538,8 @@ class Word2Vec:
         """
         if self.vocab is None or self.w_in is None:
             raise RuntimeError("nothing to save: the model has no vocabulary yet")
-        words_utf8 = [w.encode("utf-8") for w in self.vocab.words]
+        # surrogateescape: vocabularies read from word2vec.c files may hold undecodable bytes
+        words_utf8 = [w.encode("utf-8", "surrogateescape") for w in self.vocab.words]
         lengths = np.fromiter((len(b) for b in words_utf8), dtype=np.int64, count=len(words_utf8))
         meta = {
             "format": "fastw2v-model",
@@ -459,6 +558,8 @@ class Word2Vec:
             arrays["w_out_ns"] = self.w_out_ns
         if self.w_out_hs is not None:
             arrays["w_out_hs"] = self.w_out_hs
+        if self.w_out_sm is not None:
+            arrays["w_out_sm"] = self.w_out_sm
         with atomic_write(path, "wb") as fh:
             np.savez(fh, **arrays)
 
@@ -476,38 +577,49 @@ class Word2Vec:
                 blob = bytes(z["words_utf8"])
                 ends = np.cumsum(z["word_lengths"])
                 starts = ends - z["word_lengths"]
-                words = [blob[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist())]
+                words = [
+                    blob[s:e].decode("utf-8", "surrogateescape")
+                    for s, e in zip(starts.tolist(), ends.tolist())
+                ]
                 counts = np.array(z["counts"], dtype=np.int64)
                 w_in = np.ascontiguousarray(z["w_in"], dtype=np.float32)
                 w_ns = np.ascontiguousarray(z["w_out_ns"], np.float32) if "w_out_ns" in z else None
                 w_hs = np.ascontiguousarray(z["w_out_hs"], np.float32) if "w_out_hs" in z else None
+                w_sm = np.ascontiguousarray(z["w_out_sm"], np.float32) if "w_out_sm" in z else None
         except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
             raise ValueError(f"{path}: cannot load model: {exc}") from exc
         model = cls(progress=False, **meta["config"])
         if w_in.shape != (len(words), model.config.vector_size) or counts.shape != (len(words),):
-            raise ValueError(f"{path}: inconsistent model file (matrix shape {w_in.shape}, {len(words)} words)")
-        if (w_ns is None) != (model.config.negative == 0) or (w_hs is None) == bool(model.config.hs):
+            raise ValueError(
+                f"{path}: inconsistent model file (matrix shape {w_in.shape}, {len(words)} words)"
+            )
+        cfg = model.config
+        if (
+            (w_ns is None) != (cfg.negative == 0)
+            or (w_hs is None) == bool(cfg.hs)
+            or (w_sm is None) == bool(cfg.softmax)
+        ):
             raise ValueError(f"{path}: output layers do not match the saved parameters")
+        for name, m in (("w_out_ns", w_ns), ("w_out_hs", w_hs), ("w_out_sm", w_sm)):
+            if m is not None and (m.ndim != 2 or m.shape[1] != cfg.vector_size):
+                raise ValueError(
+                    f"{path}: {name} has shape {m.shape}, expected (*, {cfg.vector_size})"
+                )
         model.vocab = Vocab(words, counts)
-        model.w_in, model.w_out_ns, model.w_out_hs = w_in, w_ns, w_hs
+        model.w_in, model.w_out_ns, model.w_out_hs, model.w_out_sm = w_in, w_ns, w_hs, w_sm
         model.epochs_trained = int(meta.get("epochs_trained", 0))
         return model
-
-    def with_config(self, **changes: Any) -> Word2Vec:
-        """Change training parameters that do not alter the weights' shapes (e.g. alpha, epochs)."""
-        fixed = {"vector_size", "negative", "hs", "min_count", "max_final_vocab", "max_vocab_size"}
-        bad = fixed & set(changes)
-        if bad and self.vocab is not None:
-            raise ValueError(f"cannot change {', '.join(sorted(bad))} after the vocabulary is built")
-        self.config = replace(self.config, **changes)
-        return self
 
     def __repr__(self) -> str:
         c = self.config
         arch = "skip-gram" if c.sg else "CBOW"
-        out = "+".join(x for x, on in (("hs", c.hs), (f"neg{c.negative}", c.negative > 0)) if on)
+        layers = (("softmax", c.softmax), ("hs", c.hs), (f"neg{c.negative}", c.negative > 0))
+        out = "+".join(x for x, on in layers if on)
         size = len(self.vocab) if self.vocab is not None else 0
-        return f"Word2Vec({arch}, {out}, vocab={size}, dim={c.vector_size}, epochs_trained={self.epochs_trained})"
+        return (
+            f"Word2Vec({arch}, {out}, vocab={size}, dim={c.vector_size}, "
+            f"epochs_trained={self.epochs_trained})"
+        )
 
 
 # ---------------------------------------------------------------------- helpers
@@ -525,12 +637,18 @@ def _describe(source: Any) -> str:
     return f"corpus {type(source).__name__}"
 
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z.astype(np.float64)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 def _alpha_at(a0: float, a1: float, done: int, total: int) -> float:
     return a0 - (a0 - a1) * min(1.0, done / max(total, 1))
 
 
 def _chunk_seed(seed: int, epoch: int, chunk: int) -> int:
-    """A distinct, reproducible seed per (run seed, epoch, chunk); the kernel mixes in the thread."""
+    """A distinct, reproducible seed per (run seed, epoch, chunk); the kernel adds the thread."""
     return ((seed * 1_000_003 + epoch) * 1_000_003 + chunk) & 0xFFFFFFFFFFFFFFFF
 
 
@@ -550,4 +668,3 @@ def _progress_bar(total: int, show: bool) -> Any:
         dynamic_ncols=True,
         desc="training",
     )
-

@@ -32,10 +32,38 @@ def _term_loss(f: float, label: float) -> float:
     return float(np.logaddexp(0.0, -f if label > 0.5 else f))
 
 
-def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True):
+def softmax_step(w, h, centre, alpha, neu1e):
+    """Full softmax: every output row moves by (y_j - p_j) * alpha * h; returns -log p[centre]."""
+    W = w["sm"]
+    z = W @ h
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    y = np.zeros_like(p)
+    y[centre] = 1.0
+    g = (y - p) * alpha
+    neu1e += g @ W
+    w["sm"] = W + np.outer(g, h)
+    return float(-np.log(p[centre]))
+
+
+def softmax_loss(h: np.ndarray, W: np.ndarray, centre: int) -> float:
+    z = W @ h
+    return float(np.logaddexp.reduce(z) - z[centre])
+
+
+def softmax_grad(h: np.ndarray, W: np.ndarray, centre: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient of softmax_loss w.r.t. h and W: (p - y) W and outer(p - y, h)."""
+    z = W @ h
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    p[centre] -= 1.0
+    return p @ W, np.outer(p, h)
+
+
+def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True, softmax=False):
     """word2vec.c's skip-gram step for one (context, centre) pair."""
     loss = 0.0
-    h = w["in"][ctx]
+    h = w["in"][ctx].copy()
     neu1e = np.zeros_like(h)
     for kind, row, label in targets(centre, negs, hs_tables, negative):
         out = w[kind][row]
@@ -44,6 +72,8 @@ def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True):
         loss += _term_loss(f, label)
         neu1e += g * out
         w[kind][row] = out + g * h
+    if softmax:
+        loss += softmax_step(w, h, centre, alpha, neu1e)
     w["in"][ctx] = h + neu1e
     return loss
 
@@ -51,13 +81,15 @@ def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True):
 def sg_batch(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
     """Batched skip-gram: all context rows against the centre's rows, one simultaneous step."""
     tg = targets(centre, negs, hs_tables, negative)
-    H = np.array([w["in"][c] for c in ctxs])                    # (M, dim)
-    O = np.array([w[kind][row] for kind, row, _ in tg])          # (T, dim)
+    H = np.array([w["in"][c] for c in ctxs])  # (M, dim)
+    Wo = np.array([w[kind][row] for kind, row, _ in tg])  # (T, dim)
     labels = np.array([lab for _, _, lab in tg])
-    F = H @ O.T                                                   # (M, T)
+    F = H @ Wo.T  # (M, T)
     G = (labels[None, :] - sigmoid(F)) * alpha
-    loss = float(sum(_term_loss(F[m, j], labels[j]) for m in range(len(ctxs)) for j in range(len(tg))))
-    dH = G @ O
+    loss = float(
+        sum(_term_loss(F[m, j], labels[j]) for m in range(len(ctxs)) for j in range(len(tg)))
+    )
+    dH = G @ Wo
     dO = G.T @ H
     for j, (kind, row, _) in enumerate(tg):
         w[kind][row] += dO[j]
@@ -66,7 +98,7 @@ def sg_batch(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
     return loss
 
 
-def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True):
+def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True, softmax=False):
     """CBOW: mean (or sum) of the context rows predicts centre; each context row gets dh."""
     h = np.sum([w["in"][c] for c in ctxs], axis=0)
     if mean:
@@ -80,6 +112,8 @@ def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True)
         loss += _term_loss(f, label)
         neu1e += g * out
         w[kind][row] = out + g * h
+    if softmax:
+        loss += softmax_step(w, h, centre, alpha, neu1e)
     for c in ctxs:
         w["in"][c] += neu1e
     return loss
@@ -91,7 +125,9 @@ def example_loss(h: np.ndarray, outs: np.ndarray, labels: np.ndarray) -> float:
     return float(np.sum(np.logaddexp(0.0, np.where(labels > 0.5, -f, f))))
 
 
-def example_grad(h: np.ndarray, outs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def example_grad(
+    h: np.ndarray, outs: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradient of example_loss w.r.t. h and the output rows; the update rule steps along -grad.
 
     d/df softplus(-f) = sigmoid(f) - 1 and d/df softplus(f) = sigmoid(f): both equal

@@ -7,10 +7,8 @@ import heapq
 
 import numpy as np
 import pytest
-
-from fastw2v._train import KernelTables
-
 import reference as ref
+from fastw2v._train import KernelTables
 
 V, DIM = 20, 8
 
@@ -54,11 +52,31 @@ def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=
     prob = np.ones(V, np.float32)
     alias = np.arange(V, dtype=np.int32)
     tables = KernelTables(
-        w_in, w_ns, w_hs, None, prob, alias, codes, points, offsets,
-        sg=sg, cbow_mean=cbow_mean, window=window, negative=negative, hs=hs,
-        batched=batched, compute_loss=1, alpha=0.025, min_alpha=0.0001, total_words=1,
+        w_in,
+        w_ns,
+        w_hs,
+        None,
+        prob,
+        alias,
+        codes,
+        points,
+        offsets,
+        sg=sg,
+        cbow_mean=cbow_mean,
+        window=window,
+        negative=negative,
+        hs=hs,
+        batched=batched,
+        compute_loss=1,
+        alpha=0.025,
+        min_alpha=0.0001,
+        total_words=1,
     )
-    ref_w = {"in": w_in.astype(np.float64), "ns": w_ns.astype(np.float64), "hs": w_hs.astype(np.float64)}
+    ref_w = {
+        "in": w_in.astype(np.float64),
+        "ns": w_ns.astype(np.float64),
+        "hs": w_hs.astype(np.float64),
+    }
     return tables, (w_in, w_ns, w_hs), ref_w, (codes, points, offsets)
 
 
@@ -80,8 +98,12 @@ def test_kernel_matches_reference(kind, negative, hs, steps):
     rng = np.random.default_rng(hash((kind, negative, hs, steps)) % 2**32)
     mean = kind != "cbow_sum"
     tables, cw, rw, tree = make_problem(
-        rng, sg=kind.startswith("sg"), negative=negative, hs=hs,
-        batched=kind == "sg_batch", cbow_mean=mean,
+        rng,
+        sg=kind.startswith("sg"),
+        negative=negative,
+        hs=hs,
+        batched=kind == "sg_batch",
+        cbow_mean=mean,
     )
     hs_tables = tree if hs else None
     initial = rw["in"].copy()
@@ -92,12 +114,16 @@ def test_kernel_matches_reference(kind, negative, hs, steps):
         ctx = rng.integers(0, V, n_ctx).astype(np.int32)
         centre = int(rng.integers(0, V))
         negs = rng.integers(0, V, (n_ctx, max(negative, 0))).astype(np.int32)
-        negs[:, :1] = centre if negative else negs[:, :1]  # exercise "noise word == centre is skipped"
+        negs[:, :1] = (
+            centre if negative else negs[:, :1]
+        )  # exercise "noise word == centre is skipped"
         api_kind = "cbow" if kind.startswith("cbow") else kind
         loss_c, _ = tables.example(api_kind, ctx, centre, np.ascontiguousarray(negs), alpha)
         if kind == "sg_pair":
-            loss_r = sum(ref.sg_pair(rw, int(c), centre, negs[m], alpha, hs_tables, negative > 0)
-                         for m, c in enumerate(ctx))
+            loss_r = sum(
+                ref.sg_pair(rw, int(c), centre, negs[m], alpha, hs_tables, negative > 0)
+                for m, c in enumerate(ctx)
+            )
         elif kind == "sg_batch":
             loss_r = ref.sg_batch(rw, ctx, centre, negs[0], alpha, hs_tables, negative > 0)
         else:
@@ -116,15 +142,16 @@ def test_noise_equal_to_centre_is_skipped():
     tables, (w_in, w_ns, _), _, _ = make_problem(rng, negative=2)
     before = w_ns.copy()
     centre = 4
-    _, terms = tables.example("sg_pair", np.array([1], np.int32), centre,
-                              np.array([[centre, centre]], np.int32), 0.1)
+    _, terms = tables.example(
+        "sg_pair", np.array([1], np.int32), centre, np.array([[centre, centre]], np.int32), 0.1
+    )
     assert terms == 1  # only the positive term
     changed = np.flatnonzero(np.any(w_ns != before, axis=1))
     assert changed.tolist() == [centre]
 
 
 def test_sg_batch_with_one_context_equals_pair():
-    """With distinct noise words, one context word makes the batched step identical to the pair step."""
+    """With distinct noise words and one context word, batched and pair steps are identical."""
     rng = np.random.default_rng(11)
     t1, w1, _, _ = make_problem(rng, negative=3, batched=1)
     rng = np.random.default_rng(11)
@@ -147,7 +174,9 @@ def test_reference_gradient_matches_finite_differences(labels):
     for i in range(DIM):
         d = np.zeros(DIM)
         d[i] = eps
-        num = (ref.example_loss(h + d, outs, labels) - ref.example_loss(h - d, outs, labels)) / (2 * eps)
+        num = (ref.example_loss(h + d, outs, labels) - ref.example_loss(h - d, outs, labels)) / (
+            2 * eps
+        )
         assert num == pytest.approx(gh[i], abs=1e-6)
     for j in range(len(labels)):
         for i in range(DIM):
@@ -160,9 +189,13 @@ def test_reference_gradient_matches_finite_differences(labels):
 
 
 def test_reference_step_is_gradient_step():
-    """The reference's pair update moves each row by -alpha * gradient (computed before the move)."""
+    """The reference's update moves each row by -alpha * gradient (taken before the move)."""
     rng = np.random.default_rng(3)
-    w = {"in": rng.normal(size=(V, DIM)), "ns": rng.normal(size=(V, DIM)), "hs": np.zeros((V - 1, DIM))}
+    w = {
+        "in": rng.normal(size=(V, DIM)),
+        "ns": rng.normal(size=(V, DIM)),
+        "hs": np.zeros((V - 1, DIM)),
+    }
     ctx, centre, negs = 1, 2, np.array([3, 4])
     h, outs = w["in"][ctx].copy(), w["ns"][[2, 3, 4]].copy()
     gh, gout = ref.example_grad(h, outs, np.array([1.0, 0.0, 0.0]))
@@ -185,7 +218,9 @@ def test_cbow_sum_context_gradient_matches_finite_differences():
         r2[1, i] += eps
         r3 = rows.copy()
         r3[1, i] -= eps
-        num = (ref.example_loss(r2.sum(0), outs, labels) - ref.example_loss(r3.sum(0), outs, labels)) / (2 * eps)
+        num = (
+            ref.example_loss(r2.sum(0), outs, labels) - ref.example_loss(r3.sum(0), outs, labels)
+        ) / (2 * eps)
         assert num == pytest.approx(gh[i], abs=1e-6)
 
 
@@ -217,3 +252,81 @@ def test_train_chunk_is_deterministic_with_one_thread():
         outs.append((stats, [a.tobytes() for a in cw]))
     assert outs[0] == outs[1]
     assert outs[0][0][2] == 500  # words counted
+
+
+def make_softmax_problem(rng, sg):
+    w_in = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
+    w_sm = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
+    tables = KernelTables(
+        w_in,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        sg=sg,
+        cbow_mean=1,
+        window=3,
+        negative=0,
+        hs=0,
+        batched=0,
+        compute_loss=1,
+        alpha=0.025,
+        min_alpha=0.0001,
+        total_words=1,
+        w_out_sm=w_sm,
+    )
+    return tables, (w_in, w_sm), {"in": w_in.astype(np.float64), "sm": w_sm.astype(np.float64)}
+
+
+@pytest.mark.parametrize("kind", ["sg_pair", "cbow"])
+@pytest.mark.parametrize("steps", [1, 100])
+def test_full_softmax_matches_reference(kind, steps):
+    rng = np.random.default_rng(steps)
+    tables, (w_in, w_sm), rw = make_softmax_problem(rng, sg=kind == "sg_pair")
+    no_negs = np.zeros((6, 0), np.int32)
+    total_c = total_r = 0.0
+    for _ in range(steps):
+        n_ctx = int(rng.integers(1, 7))
+        ctx = rng.integers(0, V, n_ctx).astype(np.int32)
+        centre = int(rng.integers(0, V))
+        total_c += tables.example(kind, ctx, centre, no_negs, 0.1)[0]
+        if kind == "sg_pair":
+            total_r += sum(
+                ref.sg_pair(rw, int(c), centre, [], 0.1, negative=False, softmax=True) for c in ctx
+            )
+        else:
+            total_r += ref.cbow(rw, ctx, centre, [], 0.1, negative=False, softmax=True)
+    np.testing.assert_allclose(w_in, rw["in"], atol=5e-4 if steps > 1 else 2e-5)
+    np.testing.assert_allclose(w_sm, rw["sm"], atol=5e-4 if steps > 1 else 2e-5)
+    assert total_c == pytest.approx(total_r, rel=1e-4)
+
+
+def test_full_softmax_gradient_matches_finite_differences():
+    rng = np.random.default_rng(2)
+    h, W, centre = rng.normal(size=DIM), rng.normal(size=(V, DIM)), 4
+    gh, gW = ref.softmax_grad(h, W, centre)
+    eps = 1e-6
+    for i in range(DIM):
+        d = np.zeros(DIM)
+        d[i] = eps
+        num = (ref.softmax_loss(h + d, W, centre) - ref.softmax_loss(h - d, W, centre)) / (2 * eps)
+        assert num == pytest.approx(gh[i], abs=1e-6)
+    for j in (0, centre, V - 1):
+        for i in range(DIM):
+            W2, W3 = W.copy(), W.copy()
+            W2[j, i] += eps
+            W3[j, i] -= eps
+            num = (ref.softmax_loss(h, W2, centre) - ref.softmax_loss(h, W3, centre)) / (2 * eps)
+            assert num == pytest.approx(gW[j, i], abs=1e-6)
+
+
+def test_full_softmax_step_lowers_the_loss():
+    rng = np.random.default_rng(9)
+    w = {"in": rng.normal(size=(V, DIM)), "sm": rng.normal(size=(V, DIM))}
+    before = ref.softmax_loss(w["in"][3], w["sm"], 5)
+    ref.sg_pair(w, 3, 5, [], 0.05, negative=False, softmax=True)
+    assert ref.softmax_loss(w["in"][3], w["sm"], 5) < before
