@@ -175,6 +175,22 @@ FW2V_INLINE void softmax_step(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     }
 }
 
+/* The output side of one example for hidden vector h, one output row at a time (each row
+ * is updated before the next dot product, as in word2vec.c): dh accumulates in neu1e. */
+FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const float *h,
+                              int32_t centre, const int32_t *negs, float alpha, float *neu1e) {
+    const int dim = p->dim;
+    const int n = gather_targets(p, t, centre, negs);
+    for (int j = 0; j < n; j++) {
+        float *out = t->rows[j];
+        float g;
+        output_gradient(t, p->compute_loss, dot(h, out, dim), t->labels[j], alpha, &g);
+        axpy(g, out, neu1e, dim);
+        axpy(g, h, out, dim);
+    }
+    if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
+}
+
 /* ------------------------------------------------------------------ one example */
 
 /* word2vec.c's skip-gram step: input row of `ctx` against the rows gathered for centre,
@@ -183,18 +199,9 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
                          const int32_t *negs, float alpha) {
     const int dim = p->dim;
     float *in = p->w_in + (int64_t)ctx * dim;
-    float *neu1e = t->neu1e;
-    int n = gather_targets(p, t, centre, negs);
-    memset(neu1e, 0, sizeof(float) * dim);
-    for (int j = 0; j < n; j++) {
-        float *out = t->rows[j];
-        float g;
-        output_gradient(t, p->compute_loss, dot(in, out, dim), t->labels[j], alpha, &g);
-        axpy(g, out, neu1e, dim);
-        axpy(g, in, out, dim);
-    }
-    if (p->softmax) softmax_step(p, t, in, centre, alpha, neu1e);
-    axpy(1.0f, neu1e, in, dim);
+    memset(t->neu1e, 0, sizeof(float) * dim);
+    output_layer(p, t, in, centre, negs, alpha, t->neu1e);
+    axpy(1.0f, t->neu1e, in, dim);
     t->examples += 1;
 }
 
@@ -243,15 +250,7 @@ FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *c
         const float inv = 1.0f / (float)n_ctx;
         for (int i = 0; i < dim; i++) h[i] *= inv;
     }
-    int n = gather_targets(p, t, centre, negs);
-    for (int j = 0; j < n; j++) {
-        float *out = t->rows[j];
-        float g;
-        output_gradient(t, p->compute_loss, dot(h, out, dim), t->labels[j], alpha, &g);
-        axpy(g, out, neu1e, dim);
-        axpy(g, h, out, dim);
-    }
-    if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
+    output_layer(p, t, h, centre, negs, alpha, neu1e);
     for (int m = 0; m < n_ctx; m++) axpy(1.0f, neu1e, p->w_in + (int64_t)ctx[m] * dim, dim);
     t->examples += 1;
 }

@@ -60,11 +60,9 @@ def softmax_grad(h: np.ndarray, W: np.ndarray, centre: int) -> tuple[np.ndarray,
     return p @ W, np.outer(p, h)
 
 
-def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True, softmax=False):
-    """word2vec.c's skip-gram step for one (context, centre) pair."""
+def output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax):
+    """Output rows of one example, one at a time (each updated before the next dot product)."""
     loss = 0.0
-    h = w["in"][ctx].copy()
-    neu1e = np.zeros_like(h)
     for kind, row, label in targets(centre, negs, hs_tables, negative):
         out = w[kind][row]
         f = h @ out
@@ -74,6 +72,14 @@ def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True, softmax=
         w[kind][row] = out + g * h
     if softmax:
         loss += softmax_step(w, h, centre, alpha, neu1e)
+    return loss
+
+
+def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True, softmax=False):
+    """word2vec.c's skip-gram step for one (context, centre) pair."""
+    h = w["in"][ctx].copy()
+    neu1e = np.zeros_like(h)
+    loss = output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax)
     w["in"][ctx] = h + neu1e
     return loss
 
@@ -104,16 +110,7 @@ def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True,
     if mean:
         h = h / len(ctxs)
     neu1e = np.zeros_like(h)
-    loss = 0.0
-    for kind, row, label in targets(centre, negs, hs_tables, negative):
-        out = w[kind][row]
-        f = h @ out
-        g = (label - sigmoid(f)) * alpha
-        loss += _term_loss(f, label)
-        neu1e += g * out
-        w[kind][row] = out + g * h
-    if softmax:
-        loss += softmax_step(w, h, centre, alpha, neu1e)
+    loss = output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax)
     for c in ctxs:
         w["in"][c] += neu1e
     return loss
