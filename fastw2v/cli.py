@@ -347,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 141
     except (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError) as exc:
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        # KeyError's str() is the repr of its argument; show the message itself
+        text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        msg = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         print(f"fastw2v {args.command}: error: {msg}", file=sys.stderr)
         return 1
 

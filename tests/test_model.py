@@ -495,3 +495,12 @@ def test_save_load_softmax_model(tmp_path):
     assert loaded.predict_output_word(["c1w1"], topn=3) == model.predict_output_word(
         ["c1w1"], topn=3
     )
+
+
+def test_cli_unknown_word_message_is_plain(tmp_path, capsys):
+    model = Word2Vec(CORPUS[:100], vector_size=4, min_count=1, epochs=1, progress=False)
+    path = tmp_path / "v.txt"
+    model.save_word2vec_format(path)
+    assert cli_main(["similar", str(path), "nosuchword"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "nosuchword" in err and not err.endswith('"')
