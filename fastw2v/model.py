@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -332,11 +332,32 @@ class Word2Vec:
         epochs: int | None = None,
         progress: bool | None = None,
         callbacks: Sequence[Any] | None = None,
+        total_words: int | None = None,
+        chunk_hook: Callable[[int], int | None] | None = None,
     ) -> TrainResult:
         """Train for ``epochs`` passes (default: the configured number) over the corpus.
 
         The learning rate decays linearly from ``alpha`` to ``min_alpha`` over this call's
         epochs. Calling ``train`` again continues from the current weights.
+
+        Parameters
+        ----------
+        sentences, corpus_file
+            The corpus, as for the constructor.
+        epochs : int, optional
+            Passes over the corpus (default: ``config.epochs``).
+        progress : bool, optional
+            Override the model's progress-bar setting for this call.
+        callbacks : sequence, optional
+            Override the model's callbacks for this call.
+        total_words : int, optional
+            Words the learning-rate schedule spans (default: vocabulary total x epochs).
+            Distributed training passes the global count here.
+        chunk_hook : callable, optional
+            Called between chunks with the words this process has trained so far in this
+            call; it may synchronise the weights (it runs while no kernel does) and may
+            return the words trained so far by all processes, which then positions the
+            learning rate. Used by :mod:`fastw2v.distributed`.
 
         Returns
         -------
@@ -365,8 +386,7 @@ class Word2Vec:
             threads = 1
 
         corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
-        per_epoch = self.vocab.total_words
-        total = per_epoch * n_epochs
+        total = self.vocab.total_words * n_epochs if total_words is None else int(total_words)
         tables = self._kernel_tables(total, cfg.compute_loss)
         result = TrainResult(threads=threads)
         alpha0, alpha1 = cfg.learning_rate, cfg.final_learning_rate
@@ -374,7 +394,8 @@ class Word2Vec:
         for cb in cbs:
             if hasattr(cb, "on_train_begin"):
                 cb.on_train_begin(self)
-        done = 0
+        done = 0  # words trained in this call: positions the learning rate
+        local = 0  # words this process trained in this call
         try:
             for epoch in range(n_epochs):
                 t0 = time.perf_counter()
@@ -394,6 +415,11 @@ class Word2Vec:
                                 f"infinite; lower alpha (now {alpha0})"
                             ) from None
                         done += c_words
+                        local += c_words
+                        if chunk_hook is not None:
+                            reported = chunk_hook(local)
+                            if reported is not None:
+                                done = int(reported)
                         loss += c_loss
                         terms += c_terms
                         words += c_words
