@@ -3,8 +3,10 @@
  * Update rule (gradient ascent on log-likelihood, as word2vec.c): for an input vector h
  * and an output row o with label y (1 for the true word or Huffman code bit 0, else 0),
  *     f = h . o,   g = (y - sigmoid(f)) * alpha,   dh += g * o,   o += g * h,
- * and the input rows get dh once all output rows of the example are done. The sigmoid is
- * exact (expf), so the kernel agrees with the float64 NumPy reference in tests/reference.py.
+ * all dot products of an example taken before any row moves, and the input rows get dh
+ * once the output rows are done. The sigmoid is exact to float precision (a polynomial exp,
+ * no table, no clipping), so the kernel agrees with the float64 NumPy reference in
+ * tests/reference.py.
  *
  * The hot loops are dot products and axpys of length dim. A plain `s += a[i] * b[i]` is
  * not vectorised by the compiler because that would reorder a float sum; `omp simd
@@ -39,12 +41,44 @@
 
 /* ------------------------------------------------------------------ vector helpers */
 
+#if defined(__GNUC__) || defined(__clang__)
+/* Eight floats as one value (GCC/clang vector extension): SSE2 pairs in the baseline clone,
+ * one AVX register in the others. */
+typedef float fw2v_v8 __attribute__((vector_size(32)));
+
+FW2V_INLINE fw2v_v8 load8(const float *p) {
+    fw2v_v8 v;
+    memcpy(&v, p, sizeof v); /* unaligned load */
+    return v;
+}
+
+/* Dot product with two 8-wide partial sums and a tree reduction at the end. An `omp simd`
+ * reduction vectorises the loop too, but GCC then adds the lanes one after the other, a
+ * chain of 16 dependent additions that cost more than the products at dim 100. */
+FW2V_INLINE float dot(const float *FW2V_RESTRICT a, const float *FW2V_RESTRICT b, int n) {
+    fw2v_v8 s0 = {0.0f}, s1 = {0.0f};
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 += load8(a + i) * load8(b + i);
+        s1 += load8(a + i + 8) * load8(b + i + 8);
+    }
+    if (i + 8 <= n) {
+        s0 += load8(a + i) * load8(b + i);
+        i += 8;
+    }
+    s0 += s1;
+    float s = ((s0[0] + s0[4]) + (s0[1] + s0[5])) + ((s0[2] + s0[6]) + (s0[3] + s0[7]));
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+#else
 FW2V_INLINE float dot(const float *FW2V_RESTRICT a, const float *FW2V_RESTRICT b, int n) {
     float s = 0.0f;
 #pragma omp simd reduction(+ : s)
     for (int i = 0; i < n; i++) s += a[i] * b[i];
     return s;
 }
+#endif
 
 /* y += a * x */
 FW2V_INLINE void axpy(float a, const float *FW2V_RESTRICT x, float *FW2V_RESTRICT y, int n) {
@@ -116,24 +150,72 @@ FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t
     return n;
 }
 
-/* g = (label - sigmoid(f)) * alpha, and the example's contribution to the loss
- * -log p(label | f) = softplus(f) if label == 0, softplus(-f) if label == 1. One expf
- * serves both; the form avoids overflow for large |f|. Returns 0 and flags the state if
- * f is not finite (diverged training must not go on silently). */
-FW2V_INLINE int output_gradient(fw2v_thread_t *t, int compute_loss, float f, float label,
-                                float alpha, float *g) {
-    if (!(fabsf(f) <= 3.0e38f)) {
+/* exp(-x) for 0 <= x <= 87, to about 2 ulp: Cody-Waite reduction to r in [-ln2/2, ln2/2],
+ * a degree-6 polynomial for exp(r), and 2^n put into the exponent bits. Written with plain
+ * arithmetic (no libm call, no branch) so that loops calling it vectorise. */
+FW2V_INLINE float exp_neg(float x) {
+    const float y = -(x < 87.0f ? x : 87.0f);
+    const float n = (float)(int32_t)(y * 1.44269504088896341f - 0.5f); /* round(y / ln2) */
+    const float r = (y - n * 0.693359375f) - n * -2.12194440e-4f;
+    float q = 1.9875691500e-4f;
+    q = q * r + 1.3981999507e-3f;
+    q = q * r + 8.3334519073e-3f;
+    q = q * r + 4.1665795894e-2f;
+    q = q * r + 1.6666665459e-1f;
+    q = q * r + 5.0000001201e-1f;
+    q = q * (r * r) + r + 1.0f;
+    union {
+        uint32_t u;
+        float f;
+    } scale;
+    scale.u = (uint32_t)((int32_t)n + 127) << 23; /* n >= -126: a normal float */
+    return q * scale.f;
+}
+
+/* log(1 + e) for 0 <= e <= 1, as 2 atanh(e / (2 + e)): the series in s^2 <= 1/9 converges
+ * to float precision in seven terms. */
+FW2V_INLINE float log1p_unit(float e) {
+    const float s = e / (2.0f + e);
+    const float s2 = s * s;
+    float q = 1.0f / 13.0f;
+    q = q * s2 + 1.0f / 11.0f;
+    q = q * s2 + 1.0f / 9.0f;
+    q = q * s2 + 1.0f / 7.0f;
+    q = q * s2 + 1.0f / 5.0f;
+    q = q * s2 + 1.0f / 3.0f;
+    q = q * s2 + 1.0f;
+    return 2.0f * s * q;
+}
+
+/* Turn the dot products fg[k] of n output terms into gradients, in place:
+ * fg[k] = (label[k] - sigmoid(fg[k])) * alpha, and add each term's -log p(label) to the
+ * loss: softplus(f) for label 0, softplus(-f) for label 1, from the same exp(-|f|). One
+ * pass over all the terms of an example, which the compiler vectorises. Returns 0 (and
+ * flags the state: training diverged) if a dot product is not finite. */
+FW2V_INLINE int gradients(fw2v_thread_t *t, int compute_loss, float *FW2V_RESTRICT fg,
+                          const float *FW2V_RESTRICT label, int n, float alpha) {
+    int bad = 0;
+    float loss = 0.0f;
+#pragma omp simd reduction(+ : loss) reduction(| : bad)
+    for (int k = 0; k < n; k++) {
+        const float f = fg[k];
+        const int nonfinite = !(fabsf(f) <= 3.0e38f);
+        const float a = nonfinite ? 0.0f : fabsf(f);
+        const float e = exp_neg(a);
+        const float inv = 1.0f / (1.0f + e);
+        const float sig = f >= 0.0f ? inv : e * inv;
+        const float z = label[k] > 0.5f ? -f : f;
+        fg[k] = (label[k] - sig) * alpha;
+        loss += (z > 0.0f ? z : 0.0f) + log1p_unit(e);
+        bad |= nonfinite;
+    }
+    if (bad) {
         t->status = FW2V_ERR_NONFINITE;
-        *g = 0.0f;
         return 0;
     }
-    float e = expf(-fabsf(f));
-    float sig = f >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-    *g = (label - sig) * alpha;
     if (compute_loss) {
-        float z = label > 0.5f ? -f : f;
-        t->loss += (double)((z > 0.0f ? z : 0.0f) + log1pf(e));
-        t->loss_terms += 1;
+        t->loss += (double)loss;
+        t->loss_terms += n;
     }
     return 1;
 }
@@ -175,26 +257,25 @@ FW2V_INLINE void softmax_step(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     }
 }
 
-/* The output side of one example for hidden vector h, one output row at a time (each row
- * is updated before the next dot product, as in word2vec.c): dh accumulates in neu1e. */
+/* The output side of one example for hidden vector h: all dot products first, then all
+ * rows move together (one simultaneous gradient step; dh accumulates in neu1e from the rows
+ * as they were before the step). */
 FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const float *h,
                               int32_t centre, const int32_t *negs, float alpha, float *neu1e) {
     const int dim = p->dim;
     const int n = gather_targets(p, t, centre, negs);
-    for (int j = 0; j < n; j++) {
-        float *out = t->rows[j];
-        float g;
-        output_gradient(t, p->compute_loss, dot(h, out, dim), t->labels[j], alpha, &g);
-        axpy(g, out, neu1e, dim);
-        axpy(g, h, out, dim);
-    }
+    float *g = t->g;
+    for (int j = 0; j < n; j++) g[j] = dot(h, t->rows[j], dim);
+    if (!gradients(t, p->compute_loss, g, t->labels, n, alpha)) return;
+    for (int j = 0; j < n; j++) axpy(g[j], t->rows[j], neu1e, dim);
+    for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
     if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
 }
 
 /* ------------------------------------------------------------------ one example */
 
-/* word2vec.c's skip-gram step: input row of `ctx` against the rows gathered for centre,
- * one output row at a time (each output row is updated before the next dot product). */
+/* word2vec.c's skip-gram step: the input row of `ctx` against the rows gathered for centre,
+ * with fresh noise words for every pair. */
 FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, int32_t centre,
                          const int32_t *negs, float alpha) {
     const int dim = p->dim;
@@ -217,10 +298,12 @@ FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     float *g = t->g;
     for (int m = 0; m < n_ctx; m++) {
         const float *in = p->w_in + (int64_t)ctx[m] * dim;
-        for (int j = 0; j < n; j++)
-            output_gradient(t, p->compute_loss, dot(in, t->rows[j], dim), t->labels[j], alpha,
-                            &g[m * n + j]);
+        for (int j = 0; j < n; j++) {
+            g[m * n + j] = dot(in, t->rows[j], dim);
+            t->lab[m * n + j] = t->labels[j];
+        }
     }
+    if (!gradients(t, p->compute_loss, g, t->lab, n_ctx * n, alpha)) return;
     /* input gradients from the old output rows */
     for (int m = 0; m < n_ctx; m++) {
         float *gi = t->grad_in + (int64_t)m * dim;
@@ -368,6 +451,7 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->g = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
     t->rows = aligned_zalloc(sizeof(float *) * (size_t)t->max_targets);
     t->labels = aligned_zalloc(sizeof(float) * (size_t)t->max_targets);
+    t->lab = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
     if (p->softmax) {
         t->logits = aligned_zalloc(sizeof(float) * (size_t)p->vocab_size);
         if (!t->logits) {
@@ -376,7 +460,7 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
         }
     }
     if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
-        !t->rows || !t->labels) {
+        !t->rows || !t->labels || !t->lab) {
         fw2v_thread_free(t);
         return NULL;
     }
@@ -396,6 +480,7 @@ void fw2v_thread_free(fw2v_thread_t *t) {
     free(t->g);
     free(t->rows);
     free(t->labels);
+    free(t->lab);
     free(t->logits);
     free(t);
 }

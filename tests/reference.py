@@ -61,15 +61,18 @@ def softmax_grad(h: np.ndarray, W: np.ndarray, centre: int) -> tuple[np.ndarray,
 
 
 def output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax):
-    """Output rows of one example, one at a time (each updated before the next dot product)."""
+    """Output rows of one example: all dot products first, then one simultaneous step."""
+    tg = targets(centre, negs, hs_tables, negative)
     loss = 0.0
-    for kind, row, label in targets(centre, negs, hs_tables, negative):
-        out = w[kind][row]
-        f = h @ out
-        g = (label - sigmoid(f)) * alpha
+    gs = []
+    for kind, row, label in tg:
+        f = h @ w[kind][row]
+        gs.append((label - sigmoid(f)) * alpha)
         loss += _term_loss(f, label)
-        neu1e += g * out
-        w[kind][row] = out + g * h
+    for (kind, row, _), g in zip(tg, gs):
+        neu1e += g * w[kind][row]
+    for (kind, row, _), g in zip(tg, gs):
+        w[kind][row] = w[kind][row] + g * h
     if softmax:
         loss += softmax_step(w, h, centre, alpha, neu1e)
     return loss

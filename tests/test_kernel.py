@@ -330,3 +330,25 @@ def test_full_softmax_step_lowers_the_loss():
     before = ref.softmax_loss(w["in"][3], w["sm"], 5)
     ref.sg_pair(w, 3, 5, [], 0.05, negative=False, softmax=True)
     assert ref.softmax_loss(w["in"][3], w["sm"], 5) < before
+
+
+@pytest.mark.parametrize("scale", [8.0, 40.0])
+@pytest.mark.parametrize("kind", ["sg_batch", "cbow"])
+def test_saturated_sigmoid_matches_reference(kind, scale):
+    """Large weights push |f| to tens: the polynomial exp must stay exact where libm's would."""
+    rng = np.random.default_rng(int(scale))
+    tables, cw, rw, tree = make_problem(rng, sg=kind == "sg_batch", negative=3, hs=1,
+                                        batched=kind == "sg_batch")
+    for a in cw:
+        a *= scale
+    for k in rw:
+        rw[k] *= scale
+    ctx = np.array([1, 2, 3], np.int32)
+    negs = np.array([[4, 5, 6]], np.int32)
+    loss_c, _ = tables.example(kind, ctx, 7, negs, 0.05)
+    if kind == "sg_batch":
+        loss_r = ref.sg_batch(rw, ctx, 7, negs[0], 0.05, tree, True)
+    else:
+        loss_r = ref.cbow(rw, ctx, 7, negs[0], 0.05, True, tree, True)
+    assert loss_c == pytest.approx(loss_r, rel=1e-5)
+    assert_close(cw, rw, tol=1e-4 * scale)
