@@ -1,4 +1,9 @@
-"""Training parameters: one frozen dataclass, validated before any work starts."""
+"""Training parameters: one frozen dataclass, validated before any work starts.
+
+Every parameter out of range raises :class:`ParameterError` (a :class:`ValueError`) whose
+message names the parameter, the allowed range and the value; a wrong type raises
+:class:`TypeError`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from typing import Any
 #: Largest vocabulary the full softmax accepts: each example costs vocab_size dot products
 #: (about vocab_size / (negative + 1) times negative sampling's work).
 MAX_SOFTMAX_VOCAB = 30_000
+
+#: With ``cache_ids=None``, corpora whose word ids fit in this many bytes are cached.
+ID_CACHE_AUTO_BYTES = 1 << 30
 
 #: Upper bound on threads, as a multiple of the usable cores: far more threads than cores
 #: only adds contention on the shared matrices, and is nearly always a typo.
@@ -27,12 +35,35 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _check_int(name: str, value: Any, lo: int, hi: int | None = None) -> None:
+class ParameterError(ValueError):
+    """A training parameter out of its allowed range.
+
+    The message names the parameter, the allowed range and the value given; the same facts
+    are attributes, so a front end (the CLI) can name its own spelling of the option.
+
+    Attributes
+    ----------
+    name : str
+        The parameter, as :class:`TrainConfig` spells it (``"vector_size"``, ``"workers"``).
+    allowed : str
+        The allowed range or values, e.g. ``"in [1, 100000]"``.
+    value : object
+        The value given.
+    """
+
+    def __init__(self, name: str, allowed: str, value: Any, why: str = "") -> None:
+        self.name = name
+        self.allowed = allowed
+        self.value = value
+        super().__init__(f"{name} must be {allowed}, got {value!r}{why}")
+
+
+def _check_int(name: str, value: Any, lo: int, hi: int | None = None, why: str = "") -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if value < lo or (hi is not None and value > hi):
-        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be {bound}, got {value}")
+        bound = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
+        raise ParameterError(name, bound, value, why)
 
 
 def _check_float(
@@ -48,9 +79,9 @@ def _check_float(
         or (hi is not None and value > hi)
     )
     if bad:
-        left = f"> {lo}" if lo_open else f">= {lo}"
-        bound = left if hi is None else f"{left} and <= {hi}"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value}")
+        left = f"> {lo:g}" if lo_open else f">= {lo:g}"
+        bound = left if hi is None else f"{left} and <= {hi:g}"
+        raise ParameterError(name, f"a finite number {bound}", value)
 
 
 @dataclass(frozen=True)
@@ -111,6 +142,10 @@ class TrainConfig:
         updates all its pairs at once (pWord2Vec); "pair" is word2vec.c's pair-at-a-time loop.
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
+    cache_ids : bool or None
+        Keep the id-encoded corpus in memory after the first epoch of a ``train`` call, so
+        later epochs skip reading and tokenising. None (default) caches when the ids take
+        at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word); False always streams.
     """
 
     vector_size: int = 100
@@ -134,6 +169,7 @@ class TrainConfig:
     batch_words: int = 1 << 20
     kernel: str = "batched"
     compute_loss: bool = True
+    cache_ids: bool | None = None
 
     def __post_init__(self) -> None:
         _check_int("vector_size", self.vector_size, 1, 100_000)
@@ -145,15 +181,23 @@ class TrainConfig:
                 "pass negative=0 and hs=False with it"
             )
         if self.negative == 0 and not self.hs and not self.softmax:
-            raise ValueError("negative must be >= 1 when hs is off: there would be no output layer")
+            raise ParameterError(
+                "negative",
+                "an integer in [1, 10000] when hs and softmax are off",
+                self.negative,
+                " (there would be no output layer; or pass hs=True)",
+            )
         _check_float("ns_exponent", self.ns_exponent, -10.0, 10.0)
         if self.alpha is not None:
             _check_float("alpha", self.alpha, 0.0, 10.0, lo_open=True)
         if self.min_alpha is not None:
             _check_float("min_alpha", self.min_alpha, 0.0)
             if self.min_alpha > self.learning_rate:
-                raise ValueError(
-                    f"min_alpha must be <= alpha ({self.learning_rate}), got {self.min_alpha}"
+                raise ParameterError(
+                    "min_alpha",
+                    f"a finite number >= 0 and <= alpha ({self.learning_rate:g})",
+                    self.min_alpha,
+                    " (the learning rate decays from alpha to min_alpha)",
                 )
         _check_float("sample", self.sample, 0.0, 1.0)
         _check_int("min_count", self.min_count, 1)
@@ -163,13 +207,20 @@ class TrainConfig:
             _check_int("max_final_vocab", self.max_final_vocab, 1)
         _check_int("epochs", self.epochs, 1)
         if self.workers is not None:
-            cap = MAX_THREADS_PER_CORE * available_cores()
-            _check_int("workers", self.workers, 1, max(cap, 1))
+            cores = available_cores()
+            _check_int(
+                "workers",
+                self.workers,
+                1,
+                MAX_THREADS_PER_CORE * cores,
+                f" (at most {MAX_THREADS_PER_CORE} threads per available core; "
+                f"this machine has {cores})",
+            )
         _check_int("seed", self.seed, 0, 2**63 - 1)
         _check_int("max_sentence_length", self.max_sentence_length, 1)
         _check_int("batch_words", self.batch_words, 1)
         if self.kernel not in ("batched", "pair"):
-            raise ValueError(f"kernel must be 'batched' or 'pair', got {self.kernel!r}")
+            raise ParameterError("kernel", "'batched' or 'pair'", self.kernel)
 
     @property
     def learning_rate(self) -> float:

@@ -24,7 +24,7 @@ import numpy as np
 
 from fastw2v import _train
 from fastw2v._atomic import atomic_write
-from fastw2v.config import MAX_SOFTMAX_VOCAB, TrainConfig
+from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import as_corpus
 from fastw2v.vocab import Vocab
 
@@ -394,6 +394,12 @@ class Word2Vec:
         for cb in cbs:
             if hasattr(cb, "on_train_begin"):
                 cb.on_train_begin(self)
+        # Epochs after the first replay the encoded chunks of the first instead of reading
+        # and tokenising again: the producer would otherwise take CPU from the kernel.
+        cache_ids = cfg.cache_ids
+        if cache_ids is None:
+            cache_ids = n_epochs > 1 and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+        cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
         done = 0  # words trained in this call: positions the learning rate
         local = 0  # words this process trained in this call
         try:
@@ -401,9 +407,15 @@ class Word2Vec:
                 t0 = time.perf_counter()
                 loss = 0.0
                 terms = words = kept = examples = 0
-                prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
+                replay = cache is not None and epoch > 0
+                prefetch = None
+                if not replay:
+                    prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
+                chunks = iter(cache) if replay else prefetch
                 try:
-                    for chunk_no, (tokens, offsets) in enumerate(prefetch):
+                    for chunk_no, (tokens, offsets) in enumerate(chunks):
+                        if cache is not None and not replay:
+                            cache.append((tokens, offsets))
                         seed = _chunk_seed(cfg.seed, self.epochs_trained + epoch, chunk_no)
                         try:
                             c_loss, c_terms, c_words, c_kept, c_ex = tables.train_chunk(
@@ -434,7 +446,8 @@ class Word2Vec:
                                 refresh=False,
                             )
                 finally:
-                    prefetch.close()
+                    if prefetch is not None:
+                        prefetch.close()
                 stats = EpochStats(
                     epoch=self.epochs_trained + epoch + 1,
                     words=words,

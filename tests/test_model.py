@@ -504,3 +504,35 @@ def test_cli_unknown_word_message_is_plain(tmp_path, capsys):
     assert cli_main(["similar", str(path), "nosuchword"]) == 1
     err = capsys.readouterr().err.strip()
     assert "nosuchword" in err and not err.endswith('"')
+
+
+def test_id_cache_gives_the_same_model_as_streaming():
+    """Replaying the first epoch's encoded chunks is exactly re-reading the corpus."""
+    kw = dict(vector_size=8, sg=1, min_count=1, epochs=3, workers=1, seed=5, batch_words=3000,
+              progress=False)
+    cached = Word2Vec(CORPUS, cache_ids=True, **kw)
+    streamed = Word2Vec(CORPUS, cache_ids=False, **kw)
+    assert cached.w_in.tobytes() == streamed.w_in.tobytes()
+    words = [e.words for e in cached.last_result.epochs]
+    assert words == [e.words for e in streamed.last_result.epochs]
+
+
+def test_id_cache_skips_reading_after_the_first_epoch():
+    class CountingCorpus:
+        sentences = 0
+
+        def __iter__(self):
+            for s in CORPUS:
+                CountingCorpus.sentences += 1
+                yield s
+
+    corpus = CountingCorpus()
+    model = Word2Vec(vector_size=8, min_count=1, epochs=4, progress=False)
+    model.build_vocab(corpus)
+    before = CountingCorpus.sentences
+    model.train(corpus)
+    assert CountingCorpus.sentences - before == len(CORPUS)
+    model.config = type(model.config)(**{**model.config.to_dict(), "cache_ids": False})
+    before = CountingCorpus.sentences
+    model.train(corpus)
+    assert CountingCorpus.sentences - before == 4 * len(CORPUS)
