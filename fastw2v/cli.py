@@ -170,6 +170,77 @@ def _add_train(sub: Any) -> None:
     )
     a("--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
     a("-classes", dest="classes", type=int, default=0, help=argparse.SUPPRESS)
+    a(
+        "--batch-words",
+        type=int,
+        default=1 << 20,
+        metavar="N",
+        help="words per kernel call; progress, checkpoints and Ctrl-C act between calls",
+    )
+    ck = p.add_argument_group("checkpoints and interruption")
+    ck.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="save the model here periodically (atomically) while training",
+    )
+    ck.add_argument(
+        "--checkpoint-every",
+        type=int,
+        metavar="WORDS",
+        default=None,
+        help="checkpoint every WORDS trained words",
+    )
+    ck.add_argument(
+        "--checkpoint-minutes",
+        type=float,
+        metavar="M",
+        default=None,
+        help="checkpoint every M minutes",
+    )
+    ck.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="continue the training recorded in this checkpoint (same corpus; "
+        "the parameters are the checkpoint's)",
+    )
+    ck.add_argument(
+        "--save-on-interrupt",
+        action="store_true",
+        help="on Ctrl-C, write -output/--save-model/--checkpoint from the weights so "
+        "far (exit status 130 either way)",
+    )
+    mpi = p.add_argument_group(
+        "MPI (under mpirun with more than one process: each reads its shard of the corpus, "
+        "weights are averaged across processes; needs mpi4py: pip install 'fastw2v[mpi]')"
+    )
+    mpi.add_argument(
+        "--sync-words",
+        type=int,
+        default=1_000_000,
+        metavar="N",
+        help="average all weights every N words, counted over all processes (1000000)",
+    )
+    mpi.add_argument(
+        "--hot-words",
+        type=int,
+        default=1024,
+        metavar="K",
+        help="also average the K most frequent words' rows more often; 0: off (1024)",
+    )
+    mpi.add_argument(
+        "--hot-sync-words",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="average the hot rows every N words (100000)",
+    )
+    mpi.add_argument(
+        "--sync-mode",
+        choices=("delta", "average"),
+        default="delta",
+        help="delta: add up every process's changes since the last sync (as threads do); "
+        "average: mean of the processes' weights (delta)",
+    )
     p.set_defaults(func=_run_train)
 
 
@@ -179,9 +250,9 @@ def _run_train(args: argparse.Namespace) -> int:
 
     if args.classes:
         raise ValueError("-classes (k-means word classes) is not supported; use -output vectors")
-    if not args.output and not args.save_vocab and not args.save_model:
+    if not (args.output or args.save_vocab or args.save_model or args.checkpoint):
         raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
-    for target in (args.output, args.save_vocab, args.save_model):
+    for target in (args.output, args.save_vocab, args.save_model, args.checkpoint):
         if target:
             d = os.path.dirname(os.path.abspath(target))
             if not os.path.isdir(d):
@@ -190,7 +261,9 @@ def _run_train(args: argparse.Namespace) -> int:
                 raise PermissionError(f"output directory is not writable: {d}")
     if not os.path.exists(args.train):
         raise FileNotFoundError(f"training file not found: {args.train}")
-    model = Word2Vec(
+    if args.resume and not os.path.exists(args.resume):
+        raise FileNotFoundError(f"checkpoint not found: {args.resume}")
+    params = dict(
         vector_size=args.size,
         window=args.window,
         sample=args.sample,
@@ -206,22 +279,57 @@ def _run_train(args: argparse.Namespace) -> int:
         max_final_vocab=args.max_vocab,
         seed=args.seed,
         kernel=args.kernel,
-        progress=args.debug >= 2,
+        batch_words=args.batch_words,
     )
-    t0 = time.perf_counter()
-    if args.read_vocab:
-        vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+    from fastw2v.distributed import launched_world_size  # does not import mpi4py
+
+    if launched_world_size() > 1:
+        from fastw2v.distributed import run_cli
+
+        return run_cli(args, params)
+    if args.checkpoint and not (args.checkpoint_every or args.checkpoint_minutes):
+        args.checkpoint_minutes = 10.0
+    if args.resume:
+        model = Word2Vec.load(args.resume)
+        model.progress = args.debug >= 2
+        vocab = model.vocab
+        if args.debug >= 1:
+            print(f"Resuming {args.resume}: {model!r}", file=sys.stderr)
     else:
-        vocab = model.build_vocab(args.train)
-    t_vocab = time.perf_counter() - t0
-    if args.debug >= 1:
-        print(
-            f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  ({t_vocab:.1f}s)",
-            file=sys.stderr,
-        )
+        model = Word2Vec(progress=args.debug >= 2, **params)
+        t0 = time.perf_counter()
+        if args.read_vocab:
+            vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+        else:
+            vocab = model.build_vocab(args.train)
+        if args.debug >= 1:
+            print(
+                f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  "
+                f"({time.perf_counter() - t0:.1f}s)",
+                file=sys.stderr,
+            )
+    assert vocab is not None
+    _check_space(model, args)
     if args.save_vocab:
         vocab.save(args.save_vocab)
-    result = model.train(args.train)
+    try:
+        result = model.train(
+            args.train,
+            resume=bool(args.resume),
+            checkpoint=args.checkpoint,
+            checkpoint_words=args.checkpoint_every,
+            checkpoint_seconds=args.checkpoint_minutes * 60 if args.checkpoint_minutes else None,
+        )
+    except KeyboardInterrupt:
+        if args.save_on_interrupt:
+            _write_outputs(model, args)
+            print("fastw2v train: interrupted; saved the weights trained so far", file=sys.stderr)
+        else:
+            print(
+                "fastw2v train: interrupted; nothing saved (--save-on-interrupt saves)",
+                file=sys.stderr,
+            )
+        return 130
     if args.debug >= 1:
         print(
             f"Trained {result.words} words in {result.seconds:.1f}s: "
@@ -230,11 +338,41 @@ def _run_train(args: argparse.Namespace) -> int:
             f"final loss {result.loss:.4f}",
             file=sys.stderr,
         )
+    _write_outputs(model, args)
+    return 0
+
+
+def _write_outputs(model: Any, args: argparse.Namespace) -> None:
+    """Vectors, model and checkpoint, each written atomically."""
     if args.output:
         model.save_word2vec_format(args.output, binary=args.binary)
     if args.save_model:
         model.save(args.save_model)
-    return 0
+    if args.checkpoint:
+        model.save(args.checkpoint)
+
+
+def _check_space(model: Any, args: argparse.Namespace) -> None:
+    """Refuse to start hours of training when the outputs cannot fit on their disks."""
+    import shutil
+
+    V, dim = len(model.vocab), model.config.vector_size
+    words = sum(len(w.encode("utf-8", "surrogateescape")) + 2 for w in model.vocab.words)
+    matrices = 1 + sum(m is not None for m in (model.w_out_ns, model.w_out_hs, model.w_out_sm))
+    need: dict[str, int] = {}
+    if args.output:
+        need[args.output] = words + V * dim * (4 if args.binary else 13)
+    for path in (args.save_model, args.checkpoint):
+        if path:
+            need[path] = words + V * dim * 4 * matrices
+    for path, size in need.items():
+        directory = os.path.dirname(os.path.abspath(path))
+        free = shutil.disk_usage(directory).free
+        if free < size:
+            raise OSError(
+                f"not enough disk space for {path}: needs about {size / 1e6:,.0f} MB, "
+                f"{free / 1e6:,.0f} MB free in {directory}"
+            )
 
 
 def _add_demo(sub: Any) -> None:

@@ -11,12 +11,15 @@ import itertools
 import json
 import os
 import queue
+import signal
 import sys
 import threading
 import time
 import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +90,71 @@ class TrainResult:
     def loss(self) -> float:
         """Mean loss of the last epoch."""
         return self.epochs[-1].loss if self.epochs else float("nan")
+
+
+@dataclass
+class _Progress:
+    """Where a ``train`` call stands: enough to continue it from a checkpoint."""
+
+    epochs: int
+    total_words: int
+    epoch: int = 0  # index of the current epoch within the call
+    chunk: int = 0  # chunks of the current epoch already trained
+    done: int = 0  # words trained in the call (all processes): positions the learning rate
+    local: int = 0  # words this process trained in the call
+    loss: float = 0.0  # tallies of the current epoch
+    terms: int = 0
+    words: int = 0
+    kept: int = 0
+    examples: int = 0
+    seconds: float = 0.0
+    finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
+
+    def close_epoch(self, epochs_before: int, alpha0: float, alpha1: float) -> EpochStats:
+        stats = EpochStats(
+            epoch=epochs_before + self.epoch + 1,
+            words=self.words,
+            kept_words=self.kept,
+            examples=self.examples,
+            loss=self.loss / self.terms if self.terms else float("nan"),
+            loss_sum=self.loss,
+            loss_terms=self.terms,
+            seconds=self.seconds,
+            alpha_end=_alpha_at(alpha0, alpha1, self.done, self.total_words),
+        )
+        self.finished.append(asdict(stats))
+        self.epoch += 1
+        self.chunk = 0
+        self.loss, self.terms, self.words, self.kept, self.examples = 0.0, 0, 0, 0, 0
+        self.seconds = 0.0
+        return stats
+
+
+class _InterruptFlag:
+    """While active, the first SIGINT only sets ``requested`` (training stops cleanly after
+    the running chunk); a second one interrupts at once. Inactive outside the main thread,
+    where signal handlers cannot be installed."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+            except ValueError:
+                self._previous = None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 class Callback:
@@ -234,6 +302,7 @@ class Word2Vec:
         self.w_out_sm: np.ndarray | None = None
         self.epochs_trained = 0
         self.last_result: TrainResult | None = None
+        self._resume: dict[str, Any] | None = None  # an interrupted train() call's _Progress
         self._wv: KeyedVectors | None = None
         source = _pick_source(sentences, corpus_file)
         if source is not None:
@@ -334,11 +403,19 @@ class Word2Vec:
         callbacks: Sequence[Any] | None = None,
         total_words: int | None = None,
         chunk_hook: Callable[[int], int | None] | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        checkpoint_words: int | None = None,
+        checkpoint_seconds: float | None = None,
+        resume: bool = False,
     ) -> TrainResult:
         """Train for ``epochs`` passes (default: the configured number) over the corpus.
 
         The learning rate decays linearly from ``alpha`` to ``min_alpha`` over this call's
         epochs. Calling ``train`` again continues from the current weights.
+
+        Ctrl-C (SIGINT) stops training after the chunk in progress (well under a second or
+        two) and raises :class:`KeyboardInterrupt`; the model is then consistent and
+        ``save`` writes a checkpoint that ``train(..., resume=True)`` continues.
 
         Parameters
         ----------
@@ -358,6 +435,15 @@ class Word2Vec:
             call; it may synchronise the weights (it runs while no kernel does) and may
             return the words trained so far by all processes, which then positions the
             learning rate. Used by :mod:`fastw2v.distributed`.
+        checkpoint : path, optional
+            Save the model here (atomically, as :meth:`save` does) every
+            ``checkpoint_words`` trained words and/or ``checkpoint_seconds`` seconds.
+        checkpoint_words, checkpoint_seconds : optional
+            How often to checkpoint; at least one is needed with ``checkpoint``.
+        resume : bool
+            Continue the interrupted ``train`` call recorded in this model (one loaded from
+            a checkpoint, or one whose training was interrupted): same corpus, the epochs
+            and learning-rate schedule of that call, from the chunk where it stopped.
 
         Returns
         -------
@@ -372,25 +458,44 @@ class Word2Vec:
         if source is None:
             raise ValueError("train needs a corpus (sentences or corpus_file)")
         cfg = self.config
-        n_epochs = cfg.epochs if epochs is None else epochs
-        if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {n_epochs!r}")
+        if resume:
+            if self._resume is None:
+                raise ValueError(
+                    "nothing to resume: this model holds no interrupted training "
+                    "(load a checkpoint written during train())"
+                )
+            state = _Progress(**self._resume)
+        else:
+            n_epochs = cfg.epochs if epochs is None else epochs
+            if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
+                raise ValueError(f"epochs must be an integer >= 1, got {n_epochs!r}")
+            total = self.vocab.total_words * n_epochs if total_words is None else total_words
+            state = _Progress(epochs=n_epochs, total_words=int(total))
+        if checkpoint is not None:
+            if checkpoint_words is None and checkpoint_seconds is None:
+                raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
+            _check_writable(checkpoint)
+        for name, value in (
+            ("checkpoint_words", checkpoint_words),
+            ("checkpoint_seconds", checkpoint_seconds),
+        ):
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value}")
         show = self.progress if progress is None else progress
         cbs = self.callbacks if callbacks is None else list(callbacks)
         threads = cfg.threads
-        info = _train.build_info()
-        if threads > 1 and not info["openmp"]:
+        if threads > 1 and not _train.build_info()["openmp"]:
             warnings.warn(
                 "fastw2v was built without OpenMP: training runs on one thread", stacklevel=2
             )
             threads = 1
 
         corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
-        total = self.vocab.total_words * n_epochs if total_words is None else int(total_words)
-        tables = self._kernel_tables(total, cfg.compute_loss)
+        tables = self._kernel_tables(state.total_words, cfg.compute_loss)
         result = TrainResult(threads=threads)
+        result.epochs = [EpochStats(**e) for e in state.finished]
         alpha0, alpha1 = cfg.learning_rate, cfg.final_learning_rate
-        bar = _progress_bar(total, show)
+        bar = _progress_bar(state.total_words, show, initial=state.done)
         for cb in cbs:
             if hasattr(cb, "on_train_begin"):
                 cb.on_train_begin(self)
@@ -398,89 +503,102 @@ class Word2Vec:
         # and tokenising again: the producer would otherwise take CPU from the kernel.
         cache_ids = cfg.cache_ids
         if cache_ids is None:
-            cache_ids = n_epochs > 1 and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+            cache_ids = state.epochs > 1 and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
         cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
-        done = 0  # words trained in this call: positions the learning rate
-        local = 0  # words this process trained in this call
+        first_epoch = state.epoch
+        last_save, words_at_save = time.monotonic(), state.done
+        stop = _InterruptFlag()
+        self._resume = None
         try:
-            for epoch in range(n_epochs):
-                t0 = time.perf_counter()
-                loss = 0.0
-                terms = words = kept = examples = 0
-                replay = cache is not None and epoch > 0
-                prefetch = None
-                if not replay:
-                    prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
-                chunks = iter(cache) if replay else prefetch
-                try:
-                    for chunk_no, (tokens, offsets) in enumerate(chunks):
-                        if cache is not None and not replay:
-                            cache.append((tokens, offsets))
-                        seed = _chunk_seed(cfg.seed, self.epochs_trained + epoch, chunk_no)
-                        try:
-                            c_loss, c_terms, c_words, c_kept, c_ex = tables.train_chunk(
-                                tokens, offsets, done, seed, threads
-                            )
-                        except FloatingPointError:
-                            raise FloatingPointError(
-                                f"training diverged in epoch {epoch + 1}: a weight became NaN or "
-                                f"infinite; lower alpha (now {alpha0})"
-                            ) from None
-                        done += c_words
-                        local += c_words
-                        if chunk_hook is not None:
-                            reported = chunk_hook(local)
-                            if reported is not None:
-                                done = int(reported)
-                        loss += c_loss
-                        terms += c_terms
-                        words += c_words
-                        kept += c_kept
-                        examples += c_ex
-                        if bar is not None:
-                            bar.update(c_words)
-                            bar.set_postfix_str(
-                                f"epoch {epoch + 1}/{n_epochs}, "
-                                f"alpha {_alpha_at(alpha0, alpha1, done, total):.5f}"
-                                + (f", loss {loss / terms:.4f}" if terms else ""),
-                                refresh=False,
-                            )
-                finally:
-                    if prefetch is not None:
-                        prefetch.close()
-                stats = EpochStats(
-                    epoch=self.epochs_trained + epoch + 1,
-                    words=words,
-                    kept_words=kept,
-                    examples=examples,
-                    loss=loss / terms if terms else float("nan"),
-                    loss_sum=loss,
-                    loss_terms=terms,
-                    seconds=time.perf_counter() - t0,
-                    alpha_end=_alpha_at(alpha0, alpha1, done, total),
-                )
-                result.epochs.append(stats)
-                if words == 0:
-                    raise ValueError(
-                        f"{_describe(source)}: no in-vocabulary words in this corpus; "
-                        "was the vocabulary built from a different corpus?"
-                    )
-                self._wv_reset()
-                for cb in cbs:
-                    if hasattr(cb, "on_epoch_end"):
-                        cb.on_epoch_end(self, stats)
-                    elif callable(cb):
-                        cb(self, stats)
+            with stop:
+                while state.epoch < state.epochs:
+                    t0 = time.perf_counter() - state.seconds
+                    replay = cache is not None and state.epoch > first_epoch
+                    prefetch = None
+                    if not replay:
+                        prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
+                    chunks = iter(cache) if replay else prefetch
+                    try:
+                        for chunk_no, (tokens, offsets) in enumerate(chunks):
+                            if cache is not None and not replay:
+                                cache.append((tokens, offsets))
+                            if chunk_no < state.chunk:
+                                continue  # trained before the checkpoint we resumed from
+                            self._train_chunk(tables, state, tokens, offsets, threads)
+                            state.chunk = chunk_no + 1
+                            state.seconds = time.perf_counter() - t0
+                            if chunk_hook is not None:
+                                reported = chunk_hook(state.local)
+                                if reported is not None:
+                                    state.done = int(reported)
+                            _show_progress(bar, state, alpha0, alpha1)
+                            if stop.requested:
+                                raise KeyboardInterrupt
+                            if checkpoint is not None and (
+                                _due(checkpoint_words, state.done - words_at_save)
+                                or _due(checkpoint_seconds, time.monotonic() - last_save)
+                            ):
+                                self._resume = asdict(state)
+                                self.save(checkpoint)
+                                self._resume = None
+                                last_save, words_at_save = time.monotonic(), state.done
+                    finally:
+                        if prefetch is not None:
+                            prefetch.close()
+                    stats = state.close_epoch(self.epochs_trained, alpha0, alpha1)
+                    result.epochs.append(stats)
+                    if stats.words == 0:
+                        raise ValueError(
+                            f"{_describe(source)}: no in-vocabulary words in this corpus; "
+                            "was the vocabulary built from a different corpus?"
+                        )
+                    self._wv_reset()
+                    for cb in cbs:
+                        if hasattr(cb, "on_epoch_end"):
+                            cb.on_epoch_end(self, stats)
+                        elif callable(cb):
+                            cb(self, stats)
+        except KeyboardInterrupt:
+            # The weights hold every chunk counted in `state`: record where training stood,
+            # so that save() writes a checkpoint that train(resume=True) continues.
+            self._resume = asdict(state)
+            raise
         finally:
             if bar is not None:
                 bar.close()
             self._wv_reset()
-        self.epochs_trained += n_epochs
+        self.epochs_trained += state.epochs
         self.last_result = result
         for cb in cbs:
             if hasattr(cb, "on_train_end"):
                 cb.on_train_end(self, result)
         return result
+
+    def _train_chunk(
+        self,
+        tables: _train.KernelTables,
+        state: _Progress,
+        tokens: np.ndarray,
+        offsets: np.ndarray,
+        threads: int,
+    ) -> None:
+        seed = _chunk_seed(self.config.seed, self.epochs_trained + state.epoch, state.chunk)
+        try:
+            c_loss, c_terms, c_words, c_kept, c_ex = tables.train_chunk(
+                tokens, offsets, state.done, seed, threads
+            )
+        except FloatingPointError:
+            raise FloatingPointError(
+                f"training diverged in epoch {self.epochs_trained + state.epoch + 1}: a weight "
+                f"became NaN or infinite; lower alpha (now {self.config.learning_rate})"
+            ) from None
+        state.done += c_words
+        state.local += c_words
+        state.loss += c_loss
+        state.terms += c_terms
+        state.words += c_words
+        state.kept += c_kept
+        state.examples += c_ex
 
     # ------------------------------------------------------------------ vectors
 
@@ -585,6 +703,7 @@ class Word2Vec:
             "version": MODEL_FORMAT_VERSION,
             "config": self.config.to_dict(),
             "epochs_trained": self.epochs_trained,
+            "resume": self._resume,
         }
         arrays: dict[str, np.ndarray] = {
             "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -604,49 +723,103 @@ class Word2Vec:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
-        """Load a model written by :meth:`save`."""
+        """Load a model (or checkpoint) written by :meth:`save`.
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``path`` does not exist.
+        ValueError
+            If the file is not a fastw2v model, or is damaged: the message names the file.
+        """
         path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"model file not found: {path}")
         try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = json.loads(bytes(z["meta"]).decode())
-                if meta.get("format") != "fastw2v-model":
-                    raise ValueError("not a fastw2v model")
-                if meta.get("version", 0) > MODEL_FORMAT_VERSION:
-                    raise ValueError(f"written by a newer fastw2v (format {meta['version']})")
-                blob = bytes(z["words_utf8"])
-                ends = np.cumsum(z["word_lengths"])
-                starts = ends - z["word_lengths"]
-                words = [
-                    blob[s:e].decode("utf-8", "surrogateescape")
-                    for s, e in zip(starts.tolist(), ends.tolist())
-                ]
-                counts = np.array(z["counts"], dtype=np.int64)
-                w_in = np.ascontiguousarray(z["w_in"], dtype=np.float32)
-                w_ns = np.ascontiguousarray(z["w_out_ns"], np.float32) if "w_out_ns" in z else None
-                w_hs = np.ascontiguousarray(z["w_out_hs"], np.float32) if "w_out_hs" in z else None
-                w_sm = np.ascontiguousarray(z["w_out_sm"], np.float32) if "w_out_sm" in z else None
-        except (OSError, KeyError, ValueError, json.JSONDecodeError) as exc:
+            return cls._load(path)
+        except ValueError as exc:
+            if str(exc).startswith(str(path)):
+                raise
             raise ValueError(f"{path}: cannot load model: {exc}") from exc
-        model = cls(progress=False, **meta["config"])
-        if w_in.shape != (len(words), model.config.vector_size) or counts.shape != (len(words),):
-            raise ValueError(
-                f"{path}: inconsistent model file (matrix shape {w_in.shape}, {len(words)} words)"
-            )
+        except (
+            OSError,
+            KeyError,
+            TypeError,
+            EOFError,
+            zipfile.BadZipFile,
+            zlib.error,
+            UnicodeDecodeError,
+            OverflowError,
+            MemoryError,
+        ) as exc:
+            # np.load on a damaged archive raises whatever zipfile or zlib meets first
+            reason = f"{type(exc).__name__}: {exc}"
+            raise ValueError(f"{path}: not a readable fastw2v model ({reason})") from exc
+
+    @classmethod
+    def _load(cls, path: Path) -> Word2Vec:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(bytes(z["meta"]).decode())
+            if not isinstance(meta, dict) or meta.get("format") != "fastw2v-model":
+                raise ValueError("not a fastw2v model")
+            version = meta.get("version")
+            if not isinstance(version, int) or version > MODEL_FORMAT_VERSION:
+                raise ValueError(f"written by a newer fastw2v (format {version!r})")
+            lengths = np.asarray(z["word_lengths"])
+            blob = bytes(z["words_utf8"])
+            if lengths.ndim != 1 or lengths.dtype.kind not in "iu" or np.any(lengths < 0):
+                raise ValueError("word lengths are damaged")
+            if int(lengths.sum()) != len(blob):
+                raise ValueError("word lengths do not match the stored words")
+            ends = np.cumsum(lengths)
+            words = [
+                blob[s:e].decode("utf-8", "surrogateescape")
+                for s, e in zip((ends - lengths).tolist(), ends.tolist())
+            ]
+            counts = np.array(z["counts"], dtype=np.int64)
+            arrays = {
+                name: np.ascontiguousarray(z[name], dtype=np.float32) if name in z else None
+                for name in ("w_in", "w_out_ns", "w_out_hs", "w_out_sm")
+            }
+        config = meta.get("config")
+        if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
+            raise ValueError("the saved parameters are damaged")
+        model = cls(progress=False, **config)
         cfg = model.config
+        w_in = arrays["w_in"]
+        if w_in is None or w_in.shape != (len(words), cfg.vector_size):
+            shape = None if w_in is None else w_in.shape
+            raise ValueError(
+                f"input matrix has shape {shape}, expected ({len(words)}, {cfg.vector_size})"
+            )
+        if counts.shape != (len(words),):
+            raise ValueError(f"{len(counts)} counts for {len(words)} words")
+        w_ns, w_hs, w_sm = arrays["w_out_ns"], arrays["w_out_hs"], arrays["w_out_sm"]
         if (
             (w_ns is None) != (cfg.negative == 0)
             or (w_hs is None) == bool(cfg.hs)
             or (w_sm is None) == bool(cfg.softmax)
         ):
-            raise ValueError(f"{path}: output layers do not match the saved parameters")
-        for name, m in (("w_out_ns", w_ns), ("w_out_hs", w_hs), ("w_out_sm", w_sm)):
-            if m is not None and (m.ndim != 2 or m.shape[1] != cfg.vector_size):
+            raise ValueError("output layers do not match the saved parameters")
+        for name, rows, m in (
+            ("w_out_ns", len(words), w_ns),
+            ("w_out_hs", max(len(words) - 1, 1), w_hs),
+            ("w_out_sm", len(words), w_sm),
+        ):
+            if m is not None and m.shape != (rows, cfg.vector_size):
                 raise ValueError(
-                    f"{path}: {name} has shape {m.shape}, expected (*, {cfg.vector_size})"
+                    f"{name} has shape {m.shape}, expected ({rows}, {cfg.vector_size})"
                 )
+        resume = meta.get("resume")
+        if resume is not None:
+            try:
+                _Progress(**resume)
+            except TypeError:
+                raise ValueError("the saved training state is damaged") from None
         model.vocab = Vocab(words, counts)
         model.w_in, model.w_out_ns, model.w_out_hs, model.w_out_sm = w_in, w_ns, w_hs, w_sm
         model.epochs_trained = int(meta.get("epochs_trained", 0))
+        model._resume = resume
         return model
 
     def __repr__(self) -> str:
@@ -676,6 +849,30 @@ def _describe(source: Any) -> str:
     return f"corpus {type(source).__name__}"
 
 
+def _due(every: float | None, elapsed: float) -> bool:
+    return every is not None and elapsed >= every
+
+
+def _show_progress(bar: Any, state: _Progress, alpha0: float, alpha1: float) -> None:
+    if bar is None:
+        return
+    bar.update(state.done - bar.n)
+    alpha = _alpha_at(alpha0, alpha1, state.done, state.total_words)
+    text = f"epoch {state.epoch + 1}/{state.epochs}, alpha {alpha:.5f}"
+    if state.terms:
+        text += f", loss {state.loss / state.terms:.4f}"
+    bar.set_postfix_str(text, refresh=False)
+
+
+def _check_writable(path: str | os.PathLike[str]) -> None:
+    """Fail before training, not hours later, when ``path`` cannot be written."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot write {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise PermissionError(f"cannot write {path}: directory {directory} is not writable")
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z.astype(np.float64)
     e = np.exp(z - z.max())
@@ -691,7 +888,7 @@ def _chunk_seed(seed: int, epoch: int, chunk: int) -> int:
     return ((seed * 1_000_003 + epoch) * 1_000_003 + chunk) & 0xFFFFFFFFFFFFFFFF
 
 
-def _progress_bar(total: int, show: bool) -> Any:
+def _progress_bar(total: int, show: bool, initial: int = 0) -> Any:
     if not show:
         return None
     try:
@@ -700,6 +897,7 @@ def _progress_bar(total: int, show: bool) -> Any:
         return None
     return tqdm(
         total=total,
+        initial=initial,
         unit="w",
         unit_scale=True,
         file=sys.stderr,
