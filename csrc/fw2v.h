@@ -78,6 +78,8 @@ typedef struct {
     float **rows;         /* [max_targets] output rows of the current example */
     float *labels;        /* [max_targets] 1 for the true word / code bit 0, else 0 */
     float *lab;           /* [2 * window * max_targets] labels of a batched block */
+    float *gt;            /* [2 * window * max_targets] the block's gradients, transposed */
+    float **in_rows;      /* [2 * window] input rows of a batched block */
     float *logits;        /* [V] full softmax scores (only with softmax) */
     int max_targets;
     int window;

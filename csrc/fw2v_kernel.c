@@ -80,6 +80,92 @@ FW2V_INLINE float dot(const float *FW2V_RESTRICT a, const float *FW2V_RESTRICT b
 }
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+FW2V_INLINE void store8(float *p, fw2v_v8 v) { memcpy(p, &v, sizeof v); }
+
+FW2V_INLINE float hsum8(fw2v_v8 s) {
+    return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+/* Four dot products of h with r0..r3, sharing the loads of h. */
+FW2V_INLINE void dot4(const float *FW2V_RESTRICT h, const float *r0, const float *r1,
+                      const float *r2, const float *r3, int n, float *out) {
+    fw2v_v8 s0 = {0.0f}, s1 = {0.0f}, s2 = {0.0f}, s3 = {0.0f};
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const fw2v_v8 x = load8(h + i);
+        s0 += x * load8(r0 + i);
+        s1 += x * load8(r1 + i);
+        s2 += x * load8(r2 + i);
+        s3 += x * load8(r3 + i);
+    }
+    float a0 = hsum8(s0), a1 = hsum8(s1), a2 = hsum8(s2), a3 = hsum8(s3);
+    for (; i < n; i++) {
+        a0 += h[i] * r0[i];
+        a1 += h[i] * r1[i];
+        a2 += h[i] * r2[i];
+        a3 += h[i] * r3[i];
+    }
+    out[0] = a0;
+    out[1] = a1;
+    out[2] = a2;
+    out[3] = a3;
+}
+
+/* y += sum_j c[j] * rows[j], 32 floats at a time with the sum over j held in registers:
+ * one load per multiply-add instead of an axpy's two loads and a store. */
+FW2V_INLINE void combine(float *FW2V_RESTRICT y, float *const *rows, const float *c, int n_rows,
+                         int n) {
+    int i = 0;
+    for (; i + 32 <= n; i += 32) {
+        fw2v_v8 a0 = load8(y + i), a1 = load8(y + i + 8), a2 = load8(y + i + 16),
+                a3 = load8(y + i + 24);
+        for (int j = 0; j < n_rows; j++) {
+            const float *r = rows[j] + i;
+            const float cj = c[j];
+            a0 += cj * load8(r);
+            a1 += cj * load8(r + 8);
+            a2 += cj * load8(r + 16);
+            a3 += cj * load8(r + 24);
+        }
+        store8(y + i, a0);
+        store8(y + i + 8, a1);
+        store8(y + i + 16, a2);
+        store8(y + i + 24, a3);
+    }
+    for (; i + 8 <= n; i += 8) {
+        fw2v_v8 a = load8(y + i);
+        for (int j = 0; j < n_rows; j++) a += c[j] * load8(rows[j] + i);
+        store8(y + i, a);
+    }
+    for (; i < n; i++) {
+        float a = y[i];
+        for (int j = 0; j < n_rows; j++) a += c[j] * rows[j][i];
+        y[i] = a;
+    }
+}
+#else
+FW2V_INLINE void dot4(const float *h, const float *r0, const float *r1, const float *r2,
+                      const float *r3, int n, float *out) {
+    out[0] = dot(h, r0, n);
+    out[1] = dot(h, r1, n);
+    out[2] = dot(h, r2, n);
+    out[3] = dot(h, r3, n);
+}
+
+FW2V_INLINE void combine(float *y, float *const *rows, const float *c, int n_rows, int n) {
+    for (int j = 0; j < n_rows; j++)
+        for (int i = 0; i < n; i++) y[i] += c[j] * rows[j][i];
+}
+#endif
+
+/* out[j] = h . rows[j] for j < n_rows, four rows at a time. */
+FW2V_INLINE void dots(const float *h, float *const *rows, int n_rows, int n, float *out) {
+    int j = 0;
+    for (; j + 4 <= n_rows; j += 4) dot4(h, rows[j], rows[j + 1], rows[j + 2], rows[j + 3], n, out + j);
+    for (; j < n_rows; j++) out[j] = dot(h, rows[j], n);
+}
+
 /* y += a * x */
 FW2V_INLINE void axpy(float a, const float *FW2V_RESTRICT x, float *FW2V_RESTRICT y, int n) {
 #pragma omp simd
@@ -265,9 +351,9 @@ FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     const int dim = p->dim;
     const int n = gather_targets(p, t, centre, negs);
     float *g = t->g;
-    for (int j = 0; j < n; j++) g[j] = dot(h, t->rows[j], dim);
+    dots(h, t->rows, n, dim, g);
     if (!gradients(t, p->compute_loss, g, t->labels, n, alpha)) return;
-    for (int j = 0; j < n; j++) axpy(g[j], t->rows[j], neu1e, dim);
+    combine(neu1e, t->rows, g, n, dim);
     for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
     if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
 }
@@ -295,28 +381,25 @@ FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
                           int32_t centre, const int32_t *negs, float alpha) {
     const int dim = p->dim;
     const int n = gather_targets(p, t, centre, negs);
-    float *g = t->g;
+    float *g = t->g, *gt = t->gt;
+    float **in = t->in_rows;
     for (int m = 0; m < n_ctx; m++) {
-        const float *in = p->w_in + (int64_t)ctx[m] * dim;
-        for (int j = 0; j < n; j++) {
-            g[m * n + j] = dot(in, t->rows[j], dim);
-            t->lab[m * n + j] = t->labels[j];
-        }
+        in[m] = p->w_in + (int64_t)ctx[m] * dim;
+        dots(in[m], t->rows, n, dim, g + m * n);
+        for (int j = 0; j < n; j++) t->lab[m * n + j] = t->labels[j];
     }
     if (!gradients(t, p->compute_loss, g, t->lab, n_ctx * n, alpha)) return;
     /* input gradients from the old output rows */
     for (int m = 0; m < n_ctx; m++) {
         float *gi = t->grad_in + (int64_t)m * dim;
         memset(gi, 0, sizeof(float) * dim);
-        for (int j = 0; j < n; j++) axpy(g[m * n + j], t->rows[j], gi, dim);
+        combine(gi, t->rows, g + m * n, n, dim);
     }
-    /* output rows from the old input rows */
-    for (int j = 0; j < n; j++) {
-        float *out = t->rows[j];
-        for (int m = 0; m < n_ctx; m++) axpy(g[m * n + j], p->w_in + (int64_t)ctx[m] * dim, out, dim);
-    }
+    /* output rows from the old input rows (g transposed: one row's coefficients together) */
     for (int m = 0; m < n_ctx; m++)
-        axpy(1.0f, t->grad_in + (int64_t)m * dim, p->w_in + (int64_t)ctx[m] * dim, dim);
+        for (int j = 0; j < n; j++) gt[j * n_ctx + m] = g[m * n + j];
+    for (int j = 0; j < n; j++) combine(t->rows[j], in, gt + j * n_ctx, n_ctx, dim);
+    for (int m = 0; m < n_ctx; m++) axpy(1.0f, t->grad_in + (int64_t)m * dim, in[m], dim);
     t->examples += n_ctx;
 }
 
@@ -452,6 +535,8 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->rows = aligned_zalloc(sizeof(float *) * (size_t)t->max_targets);
     t->labels = aligned_zalloc(sizeof(float) * (size_t)t->max_targets);
     t->lab = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
+    t->gt = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
+    t->in_rows = aligned_zalloc(sizeof(float *) * 2 * (size_t)window);
     if (p->softmax) {
         t->logits = aligned_zalloc(sizeof(float) * (size_t)p->vocab_size);
         if (!t->logits) {
@@ -460,7 +545,7 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
         }
     }
     if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
-        !t->rows || !t->labels || !t->lab) {
+        !t->rows || !t->labels || !t->lab || !t->gt || !t->in_rows) {
         fw2v_thread_free(t);
         return NULL;
     }
@@ -481,6 +566,8 @@ void fw2v_thread_free(fw2v_thread_t *t) {
     free(t->rows);
     free(t->labels);
     free(t->lab);
+    free(t->gt);
+    free(t->in_rows);
     free(t->logits);
     free(t);
 }
