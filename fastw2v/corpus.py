@@ -5,9 +5,17 @@ trainer iterates the corpus once for the vocabulary and once per epoch, so every
 returned here starts again from the beginning each time :func:`iter` is called on it.
 
 Files are read as a stream of fixed-size blocks, so memory stays bounded even for a file
-that is one multi-gigabyte line (text8 is one 100 MB line). Each newline ends a sentence;
-a longer run of tokens is cut into consecutive sentences of ``max_sentence_length`` tokens,
-none dropped (gensim silently drops the words past 10,000 of a sentence: its issue #1509).
+that is one multi-gigabyte line (text8 is one 100 MB line). Each line ending ends a sentence
+(``\n``, ``\r\n`` and a lone ``\r`` alike, so a file gives the same sentences whatever
+system wrote it); a longer run of tokens is cut into consecutive sentences of
+``max_sentence_length`` tokens, none dropped (gensim silently drops the words past 10,000 of
+a sentence: its issue #1509).
+
+Bad input: a file that is not text (binary data, or text in a legacy 8-bit encoding) is
+refused with a :class:`ValueError` naming it, decided on its first 64 KiB; a few invalid
+UTF-8 bytes inside good text are replaced by U+FFFD and counted, with one
+:class:`CorpusWarning` per pass over the corpus; corrupt compressed data raises a
+:class:`ValueError` naming the file rather than ending the corpus early.
 """
 
 from __future__ import annotations
@@ -17,6 +25,9 @@ import codecs
 import gzip
 import lzma
 import os
+import threading
+import warnings
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Union
@@ -24,6 +35,7 @@ from typing import IO, Any, Union
 __all__ = [
     "DEFAULT_MAX_SENTENCE_LENGTH",
     "Corpus",
+    "CorpusWarning",
     "IterableCorpus",
     "PathCorpus",
     "as_corpus",
@@ -55,6 +67,50 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 PathType = Union[str, bytes, "os.PathLike[str]"]
+
+_SNIFF_BYTES = 1 << 16
+"""Bytes (after decompression) looked at to decide whether a file is text at all."""
+
+_MAX_CONTROL_SHARE = 0.05
+"""Largest share of C0 control bytes (other than tab, newline, vertical tab, form feed and
+carriage return) in the sniffed sample of a text file. Text has next to none; binary data
+about 10%; any NUL byte marks a file as binary outright (UTF-16 included)."""
+
+_MAX_INVALID_SHARE = 0.20
+"""Largest share of invalid UTF-8 bytes in the sniffed sample. A stray Latin-1 accent in
+English or French text stays far below; text in a legacy 8-bit encoding (Cyrillic cp1251)
+or random bytes are far above, and training on their U+FFFD soup would be meaningless."""
+
+_CONTROL_BYTES = bytes(list(range(0, 9)) + list(range(14, 32)) + [127])
+
+
+class CorpusWarning(UserWarning):
+    """Something in a corpus file was repaired while reading it (invalid UTF-8 replaced)."""
+
+
+# Invalid UTF-8 is replaced by U+FFFD through an error handler that also counts the bytes
+# it replaces. Clean text never calls it, so counting costs nothing there. The count is
+# per thread: the trainer reads the corpus in a prefetch thread, and each reader samples
+# the counter around its own decode() calls, which run in one thread without interleaving.
+_ERRORS = "fastw2v-count-replace"
+_counter = threading.local()
+
+
+def _count_and_replace(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _counter.bad = getattr(_counter, "bad", 0) + (exc.end - exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error(_ERRORS, _count_and_replace)
+
+
+def _bad_bytes() -> int:
+    return getattr(_counter, "bad", 0)
+
+
+_DECOMPRESSION_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
 
 
 def open_text(path: str | os.PathLike[str]) -> IO[bytes]:
@@ -98,26 +154,100 @@ def _check_max_sentence_length(max_sentence_length: int) -> int:
     return max_sentence_length
 
 
+def _check_text_sample(sample: bytes, path: str | os.PathLike[str]) -> None:
+    """Refuse a file whose first bytes (``sample``, decompressed) are not UTF-8 text."""
+    if not sample:
+        return
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(
+            f"corpus file {os.fspath(path)} is UTF-16 text; convert it to UTF-8 first "
+            "(e.g. iconv -f UTF-16 -t UTF-8)"
+        )
+    nul = sample.find(b"\x00")
+    if nul >= 0:
+        raise ValueError(
+            f"corpus file {os.fspath(path)} is not text: it holds a NUL byte at offset {nul} "
+            "(binary data? a corpus must be UTF-8 text, plain or gzip/bz2/xz compressed)"
+        )
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > _MAX_CONTROL_SHARE * len(sample):
+        raise ValueError(
+            f"corpus file {os.fspath(path)} is not text: {100 * controls / len(sample):.0f}% "
+            f"of its first {len(sample)} bytes are control characters "
+            "(a corpus must be UTF-8 text, plain or gzip/bz2/xz compressed)"
+        )
+    before = _bad_bytes()
+    # Incremental and not final: a character cut by the end of the sample is not an error.
+    codecs.getincrementaldecoder("utf-8")(_ERRORS).decode(sample, final=False)
+    invalid = _bad_bytes() - before
+    if invalid > _MAX_INVALID_SHARE * len(sample):
+        raise ValueError(
+            f"corpus file {os.fspath(path)} is not UTF-8 text: {100 * invalid / len(sample):.0f}% "
+            f"of its first {len(sample)} bytes are invalid UTF-8 (binary data, or text in a "
+            "legacy encoding: convert it, e.g. iconv -f CP1251 -t UTF-8)"
+        )
+
+
+def _raw_blocks(
+    stream: IO[bytes], path: str | os.PathLike[str], block_size: int
+) -> Iterator[bytes]:
+    """The (decompressed) bytes of ``stream`` in blocks, after checking that they are text.
+
+    Corrupt or truncated compressed data raises a ValueError naming the file: reading on
+    past it, or stopping early, would train on a silently truncated corpus.
+    """
+    try:
+        head = stream.read(max(block_size, _SNIFF_BYTES))
+        _check_text_sample(head[:_SNIFF_BYTES], path)
+        for start in range(0, len(head), block_size):
+            yield head[start : start + block_size]
+        while True:
+            raw = stream.read(block_size)
+            if not raw:
+                return
+            yield raw
+    except _DECOMPRESSION_ERRORS as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise
+        raise ValueError(
+            f"corpus file {os.fspath(path)}: cannot decompress it ({exc}); the file is corrupt "
+            "or truncated"
+        ) from None
+
+
 def _iter_file_sentences(
-    path: str | os.PathLike[str], max_len: int, block_size: int
+    path: str | os.PathLike[str], max_len: int, block_size: int, bad: list[int] | None = None
 ) -> Iterator[list[str]]:
     """Yield the sentences of one file, reading ``block_size`` bytes at a time.
 
     ``pending`` holds the tokens of the current line not yet handed out; it never grows past
     ``max_len`` plus one block's tokens. ``carry`` is the non-whitespace run at the end of a
     block, which may be the first half of a token cut by the block boundary.
+
+    Lone carriage returns are turned into newlines, and so ``\r\n`` into ``\n\n``: the
+    empty line that adds yields no sentence, so a CRLF file gives exactly the sentences of
+    its LF twin, even when the pair is cut by a block boundary.
+
+    The invalid UTF-8 bytes replaced are added to ``bad[0]`` when ``bad`` is given.
     """
     # utf-8-sig drops a leading byte-order mark, which would otherwise glue onto the first
-    # token; "replace" turns undecodable bytes into U+FFFD rather than crashing mid-epoch.
+    # token; undecodable bytes become U+FFFD (counted) rather than crashing mid-epoch.
     # The incremental decoder keeps a multi-byte character cut by a block boundary whole.
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+    decode = codecs.getincrementaldecoder("utf-8-sig")(errors=_ERRORS).decode
     pending: list[str] = []
     carry = ""
     with open_text(path) as stream:
+        blocks = _raw_blocks(stream, path, block_size)
         while True:
-            raw = stream.read(block_size)
+            raw = next(blocks, b"")
             final = not raw
-            text = carry + decoder.decode(raw, final=final)
+            before = _bad_bytes()
+            text = decode(raw, final=final)
+            if bad is not None:
+                bad[0] += _bad_bytes() - before
+            if "\r" in text:
+                text = text.replace("\r", "\n")
+            text = carry + text
             lines = text.split("\n")
             for line in lines[:-1]:
                 # A newline ends the sentence: hand out everything pending for this line.
@@ -205,7 +335,14 @@ class PathCorpus(Corpus):
         If ``path`` does not exist, or is a directory without any file to read.
     ValueError
         If ``path`` is neither a regular file nor a directory (a pipe cannot be re-read
-        each epoch).
+        each epoch); while iterating, if a file is not UTF-8 text (binary, UTF-16, a
+        legacy 8-bit encoding), is a zip archive, or holds corrupt compressed data.
+
+    Warns
+    -----
+    CorpusWarning
+        Once per pass, after it, when invalid UTF-8 bytes were replaced by U+FFFD: how
+        many, and in which files.
     """
 
     def __init__(
@@ -244,8 +381,24 @@ class PathCorpus(Corpus):
             raise FileNotFoundError(f"corpus file or directory not found: {self.path}")
 
     def __iter__(self) -> Iterator[list[str]]:
+        damaged: list[tuple[Path, int]] = []
         for file in self.files:
-            yield from _iter_file_sentences(file, self.max_sentence_length, self.block_size)
+            bad = [0]
+            yield from _iter_file_sentences(file, self.max_sentence_length, self.block_size, bad)
+            if bad[0]:
+                damaged.append((file, bad[0]))
+        if damaged:
+            # One warning per pass, after it (the count is only known then). Python's
+            # default filter shows an identical warning once, so epochs do not repeat it.
+            total = sum(n for _, n in damaged)
+            where = ", ".join(f"{f} ({n})" for f, n in damaged[:3])
+            more = f" and {len(damaged) - 3} more files" if len(damaged) > 3 else ""
+            warnings.warn(
+                f"corpus: {total} invalid UTF-8 byte{'s' if total != 1 else ''} replaced by "
+                f"U+FFFD in {where}{more}",
+                CorpusWarning,
+                stacklevel=2,
+            )
 
     @property
     def source_description(self) -> str:

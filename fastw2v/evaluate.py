@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
@@ -203,25 +203,23 @@ def read_analogies(
     """
     sections: list[tuple[str, list[tuple[str, ...]]]] = []
     invalid = 0
-    with open(path, encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if line.startswith(": "):
-                sections.append((line.lstrip(": ").strip(), []))
+    for line_no, line in _text_lines(path):
+        if line.startswith(": "):
+            sections.append((line.lstrip(": ").strip(), []))
+            continue
+        if not sections:
+            if not line.strip():
                 continue
-            if not sections:
-                if not line.strip():
-                    continue
-                raise ValueError(
-                    f"{path}, line {line_no}: "
-                    "expected a ': section' header before the first question"
-                )
-            fields = line.split()
-            if len(fields) != 4:
-                invalid += 1
-                continue
-            sections[-1][1].append(
-                tuple(w.upper() for w in fields) if case_insensitive else tuple(fields)
+            raise ValueError(
+                f"{path}, line {line_no}: expected a ': section' header before the first question"
             )
+        fields = line.split()
+        if len(fields) != 4:
+            invalid += 1
+            continue
+        sections[-1][1].append(
+            tuple(w.upper() for w in fields) if case_insensitive else tuple(fields)
+        )
     return sections, invalid
 
 
@@ -353,27 +351,29 @@ def evaluate_word_pairs(
     gold: list[float] = []
     pairs: list[tuple[int, int]] = []
     oov = invalid = 0
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            if delimiter is not None:
-                fields = [f.strip() for f in line.split(delimiter)]
-            else:
-                fields = [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
-            try:
-                w1, w2, score = fields
-                value = float(score)
-            except ValueError:
-                invalid += 1
-                continue
-            if case_insensitive:
-                w1, w2 = w1.upper(), w2.upper()
-            if w1 not in ok or w2 not in ok:
-                oov += 1
-                continue
-            gold.append(value)
-            pairs.append((ok[w1], ok[w2]))
+    for _, line in _text_lines(path):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if delimiter is not None:
+            fields = [f.strip() for f in line.split(delimiter)]
+        else:
+            fields = [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
+        try:
+            w1, w2, score = fields
+            value = float(score)
+        except ValueError:
+            invalid += 1
+            continue
+        if not np.isfinite(value):  # a NaN gold score would make both correlations NaN
+            invalid += 1
+            continue
+        if case_insensitive:
+            w1, w2 = w1.upper(), w2.upper()
+        if w1 not in ok or w2 not in ok:
+            oov += 1
+            continue
+        gold.append(value)
+        pairs.append((ok[w1], ok[w2]))
     if len(gold) < 2:
         raise ValueError(
             f"{path}: {len(gold)} scorable word pairs ({oov} out of vocabulary, "
@@ -398,11 +398,27 @@ def evaluate_word_pairs(
 
 def is_analogy_file(path: PathLike) -> bool:
     """True when the first meaningful line of ``path`` is a ``: section`` header."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip() and not line.lstrip().startswith("#"):
-                return line.startswith(": ")
+    for _, line in _text_lines(path):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.startswith(": ")
     return False
+
+
+def _text_lines(path: PathLike) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of a UTF-8 test file.
+
+    Raises
+    ------
+    ValueError
+        On invalid UTF-8, naming the file and the line (rather than a bare
+        UnicodeDecodeError from somewhere in the file).
+    """
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, 1):
+            try:
+                yield line_no, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path}, line {line_no}: invalid UTF-8 ({exc.reason})") from None
 
 
 def format_table(results: Sequence[AnalogyResult | WordPairsResult], sections: bool = False) -> str:

@@ -553,24 +553,32 @@ class KeyedVectors:
                 f"{directory}: not a fastw2v vectors directory "
                 f"(expected {_NATIVE_VECTORS} and {_NATIVE_VOCAB})"
             )
-        vectors = np.load(
-            directory / _NATIVE_VECTORS, mmap_mode="r" if mmap else None, allow_pickle=False
-        )
+        vectors_path = directory / _NATIVE_VECTORS
+        _check_npy(vectors_path)
+        try:
+            vectors = np.load(vectors_path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{vectors_path}: cannot read the matrix ({exc})") from None
         words: list[str] = []
         counts: list[int] = []
         vocab_path = directory / _NATIVE_VOCAB
-        with open(vocab_path, encoding="utf-8", newline="\n") as fh:
-            for line_no, line in enumerate(fh, 1):
+        with open(vocab_path, "rb") as fh:
+            for line_no, raw in enumerate(fh, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(
+                        f"{vocab_path}, line {line_no}: invalid UTF-8 ({exc.reason})"
+                    ) from None
                 word, tab, count = line.rstrip("\n").partition("\t")
                 words.append(word)
                 if tab:
-                    try:
-                        counts.append(int(count))
-                    except ValueError:
+                    if not (count.isascii() and count.isdigit()) or int(count) > 2**62:
                         raise ValueError(
                             f"{vocab_path}, line {line_no}: "
-                            f"expected an integer count, got {count!r}"
-                        ) from None
+                            f"expected a count (an integer >= 0), got {count[:40]!r}"
+                        )
+                    counts.append(int(count))
         if counts and len(counts) != len(words):
             raise ValueError(f"{vocab_path}: some lines have counts and some do not")
         if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
@@ -579,7 +587,10 @@ class KeyedVectors:
                 f"but {_NATIVE_VOCAB} "
                 f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
             )
-        return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
+        try:
+            return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
+        except ValueError as exc:
+            raise ValueError(f"{vocab_path}: {exc}") from None
 
     # ------------------------------------------------------------------ embedding export
 
@@ -754,7 +765,13 @@ def _as_term_list(terms: Term | Sequence[Term] | None) -> list[Term]:
 
 def _parse_header(data: mmap.mmap, path: Path) -> tuple[int, int, int]:
     """``(words, dim, offset of the first record)`` from the ``"V D"`` header line."""
-    end = data.find(b"\n")
+    # A header is a few bytes; do not scan (and copy) a whole newline-free file for it.
+    end = data.find(b"\n", 0, 4096)
+    if end < 0 and len(data) > 4096:
+        raise ValueError(
+            f"{path}, line 1: expected a header 'V D' (word count and dimension), "
+            f"got {data[:60]!r}..."
+        )
     raw = data[: end if end >= 0 else min(len(data), 100)]
     try:
         fields = raw.decode("ascii").split()
@@ -770,6 +787,18 @@ def _parse_header(data: mmap.mmap, path: Path) -> tuple[int, int, int]:
             return n_words, dim, len(data)
         raise ValueError(f"{path}: file ends after the header; expected {n_words} vectors")
     return n_words, dim, end + 1
+
+
+def _max_records(room: int, dim: int, binary: bool) -> int:
+    """Most records that ``room`` bytes can hold: rows to allocate, whatever the header says.
+
+    The smallest record is a one-byte word, a space and ``dim`` float32 values (binary), or
+    a one-byte word and ``dim`` one-digit values each after a space (text). A corrupt
+    header claiming 10**12 words then costs no 10**12-row allocation: the reader reports
+    the truncation once the bytes run out, long before the rows do.
+    """
+    smallest = 2 + 4 * dim if binary else 1 + 2 * dim
+    return max(0, room + 1) // smallest
 
 
 def _looks_binary(data: mmap.mmap, body: int, dim: int) -> bool:
@@ -797,7 +826,7 @@ def _read_text(
     check_rest: bool,
 ) -> tuple[list[str], np.ndarray]:
     words: list[str] = []
-    vectors = np.empty((wanted, dim), dtype=np.float32)
+    vectors = np.empty((min(wanted, _max_records(len(data) - pos, dim, False)), dim), np.float32)
     line_no = 1
     size = len(data)
     while len(words) < wanted:
@@ -820,11 +849,16 @@ def _read_text(
                 f"{path}, line {line_no}: expected a word and {dim} values, "
                 f"found {len(parts) - 1} values"
             )
+        if not parts[0]:
+            raise ValueError(f"{path}, line {line_no}: empty word (line starts with a space)")
         try:
-            vectors[len(words)] = np.array(parts[1:], dtype=np.float32)
+            with np.errstate(over="ignore"):  # 1e39 becomes inf, refused just below
+                vectors[len(words)] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
-            bad = next(x for x in parts[1:] if not _is_float(x))
-            raise ValueError(f"{path}, line {line_no}: expected a number, got {bad!r}") from None
+            bad = next((x for x in parts[1:] if not _is_float(x)), parts[1])
+            raise ValueError(
+                f"{path}, line {line_no}: expected a number, got {bad[:40]!r}"
+            ) from None
         words.append(parts[0])
     if check_rest:
         rest = data[pos:].strip()
@@ -847,7 +881,7 @@ def _read_binary(
     check_rest: bool,
 ) -> tuple[list[str], np.ndarray]:
     words: list[str] = []
-    vectors = np.empty((wanted, dim), dtype=np.float32)
+    vectors = np.empty((min(wanted, _max_records(len(data) - pos, dim, True)), dim), np.float32)
     n_bytes = 4 * dim
     size = len(data)
     for i in range(wanted):
@@ -861,6 +895,8 @@ def _read_binary(
             )
         # word2vec.c ends each vector with a newline, gensim does not: accept both.
         raw = data[pos:space].lstrip(b"\n")
+        if not raw:
+            raise ValueError(f"{path}: vector {i + 1} of {n_words} (byte {pos}): empty word")
         try:
             words.append(raw.decode("utf-8", errors=unicode_errors))
         except UnicodeDecodeError as exc:
@@ -875,6 +911,39 @@ def _read_binary(
             f"but {size - pos} bytes follow vector {n_words}"
         )
     return words, vectors
+
+
+def _check_npy(path: Path) -> None:
+    """Refuse a ``.npy`` file whose header promises more data than the file holds.
+
+    Without this, a corrupt shape in the header would make :func:`numpy.load` try to
+    allocate it (a 10**12-row matrix) before noticing that the data is missing.
+    """
+    with open(path, "rb") as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+            else:
+                raise ValueError(f"unsupported .npy format version {version}")
+        except Exception as exc:  # numpy parses the header with tokenize and literal_eval,
+            # which raise a zoo of exceptions (TokenError, SyntaxError, MemoryError...)
+            raise ValueError(f"{path}: not a valid .npy matrix ({exc!r})") from None
+        if (
+            not isinstance(shape, tuple)
+            or not all(isinstance(n, int) and n >= 0 for n in shape)
+            or dtype.hasobject
+        ):
+            raise ValueError(f"{path}: not a valid .npy matrix (shape {shape}, dtype {dtype})")
+        data_bytes = os.fstat(fh.fileno()).st_size - fh.tell()
+    needed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if needed != data_bytes:
+        raise ValueError(
+            f"{path}: the header describes {dtype} {shape} ({needed} bytes) but the file "
+            f"holds {data_bytes} bytes of data (truncated or corrupt)"
+        )
 
 
 def _is_float(text: str) -> bool:

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 PathType = Union[str, "os.PathLike[str]"]
 
+# Counts are int64 and the trainer adds them up: a larger one cannot be a real count.
+_MAX_COUNT = 2**62
+
 
 @dataclass(frozen=True)
 class HuffmanTree:
@@ -210,9 +213,12 @@ class Vocab:
                     )
                     threshold += 1
                 update = counter.update
+        # A Corpus names its files; that is what the user needs to see in the error.
+        described = getattr(corpus, "source_description", None)
+        source = f"the corpus ({described})" if isinstance(described, str) else "the corpus"
         if not counter:
-            raise ValueError("the corpus contains no words")
-        vocab = cls._select(counter, min_count, max_size, source="the corpus")
+            raise ValueError(f"{source} contains no words (it is empty or holds only whitespace)")
+        vocab = cls._select(counter, min_count, max_size, source=source)
         total = sum(counter.values())
         logger.info(
             "counted %d words, %d distinct; kept %d words with count >= %d (%.1f%% of the text)",
@@ -268,7 +274,12 @@ class Vocab:
             raise ValueError(
                 f"no word in {source} occurs at least min_count={min_count} times "
                 f"({len(counts)} distinct words, the most frequent occurs {highest} times); "
-                "lower min_count or use a larger corpus"
+                + (
+                    f"lower min_count (min_count={highest} keeps the most frequent word) "
+                    "or use a larger corpus"
+                    if highest >= 1
+                    else "every count is 0"
+                )
             )
         kept.sort(key=lambda wc: -wc[1])  # stable: ties stay in first-appearance order
         if max_size is not None:
@@ -500,9 +511,16 @@ class Vocab:
                         f"{path}:{lineno}: expected 'word count', got {line.rstrip()[:80]!r}"
                     )
                 word, count = fields[0], int(fields[1])
+                if count > _MAX_COUNT:
+                    raise ValueError(
+                        f"{path}:{lineno}: count {fields[1][:30]} of {word!r} is too large "
+                        f"(at most {_MAX_COUNT})"
+                    )
                 if word in counts:
                     raise ValueError(f"{path}:{lineno}: duplicate word {word!r}")
                 counts[word] = count
         if not any(counts.values()):
             raise ValueError(f"{path}: no word with a positive count")
+        if sum(counts.values()) > _MAX_COUNT:
+            raise ValueError(f"{path}: the counts add up to more than {_MAX_COUNT}")
         return cls._select(counts, 1, None, source=str(path))

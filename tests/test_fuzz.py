@@ -1,0 +1,237 @@
+"""Fuzz every reader with random bytes and random mutations of valid files (hypothesis).
+
+Whatever the bytes, a reader returns a result or raises one of its documented exceptions
+(ValueError, which includes UnicodeDecodeError, for bad content; FileNotFoundError for a
+missing part): never IndexError, struct.error, MemoryError, OverflowError, a crash or a
+hang. Each example must finish within a second or two, so a header promising 10**12 words
+is caught before anything of that size is allocated.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import fastw2v
+from fastw2v.corpus import as_corpus
+from fastw2v.evaluate import evaluate_word_pairs, read_analogies
+from fastw2v.vectors import KeyedVectors
+from fastw2v.vocab import Vocab
+
+SETTINGS = settings(
+    max_examples=300,
+    derandomize=True,  # the same examples every run: a failure reproduces
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+SLOW_LIMIT = 2.0  # seconds an example may take: anything longer counts as a hang
+
+WORDS = ["the", "of", "café", "日本", "x", "</s>"]
+
+
+def _valid_kv() -> KeyedVectors:
+    rng = np.random.default_rng(0)
+    return KeyedVectors(
+        WORDS, rng.standard_normal((len(WORDS), 4)).astype(np.float32), np.arange(60, 0, -10)
+    )
+
+
+def _valid_files(tmp: Path) -> dict[str, bytes]:
+    kv = _valid_kv()
+    kv.save_word2vec_format(tmp / "v.txt", binary=False)
+    kv.save_word2vec_format(tmp / "v.bin", binary=True)
+    kv.save(tmp / "native")
+    Vocab(WORDS[:5], [50, 40, 30, 20, 10]).save(tmp / "vocab.txt")
+    return {
+        "text": (tmp / "v.txt").read_bytes(),
+        "binary": (tmp / "v.bin").read_bytes(),
+        "npy": (tmp / "native" / "vectors.npy").read_bytes(),
+        "tsv": (tmp / "native" / "vocab.tsv").read_bytes(),
+        "vocab": (tmp / "vocab.txt").read_bytes(),
+        "analogies": b": capitals\nathens greece paris france\nx y z w\n: f\nboy girl man woman\n",
+        "pairs": b"# comment\nthe of 1.5\ncaf\xc3\xa9 x 2\nthe x 3.25\n",
+        "corpus": "the cat sat\r\non the mat\n\ncafé 日本 x\n".encode() * 3,
+    }
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: bytes) -> bytes:
+    """``base`` after a few random edits: byte flips, truncation, insertion, deletion,
+    a duplicated line; or (sometimes) plain random bytes."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=300))
+    data = bytearray(base)
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["flip", "truncate", "insert", "delete", "dupline", "digits"]))
+        at = draw(st.integers(0, max(len(data), 1)))
+        if op == "flip" and data:
+            at = min(at, len(data) - 1)
+            data[at] ^= draw(st.integers(1, 255))
+        elif op == "truncate":
+            del data[at:]
+        elif op == "insert":
+            data[at:at] = draw(st.binary(min_size=1, max_size=12))
+        elif op == "delete":
+            del data[at : at + draw(st.integers(1, 20))]
+        elif op == "dupline":
+            lines = bytes(data).split(b"\n")
+            i = min(at, len(lines) - 1)
+            lines.insert(i, lines[i])
+            data = bytearray(b"\n".join(lines))
+        elif op == "digits":  # a huge number, e.g. in a header
+            data[at:at] = draw(st.sampled_from([b"999999999999", b"4294967296", b"-1", b"1e39"]))
+    return bytes(data)
+
+
+def _check(call: Callable[[], object], allowed: tuple[type[BaseException], ...]) -> None:
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # repaired input warns; that is allowed
+        try:
+            call()
+        except allowed:
+            pass
+    assert time.perf_counter() - start < SLOW_LIMIT, "reader took too long (hang?)"
+
+
+@pytest.fixture(scope="module")
+def valid(tmp_path_factory) -> dict[str, bytes]:
+    return _valid_files(tmp_path_factory.mktemp("valid"))
+
+
+# ------------------------------------------------------------------ word2vec formats
+
+
+@pytest.mark.parametrize("binary", [None, True, False])
+@pytest.mark.parametrize("base", ["text", "binary"])
+def test_fuzz_word2vec_format(tmp_path: Path, valid: dict, base: str, binary: bool | None) -> None:
+    path = tmp_path / "v"
+
+    @SETTINGS
+    @given(data=mutated(valid[base]))
+    def run(data: bytes) -> None:
+        path.write_bytes(data)
+        _check(lambda: KeyedVectors.load_word2vec_format(path, binary=binary), (ValueError,))
+        _check(
+            lambda: KeyedVectors.load_word2vec_format(path, binary=binary, limit=2), (ValueError,)
+        )
+
+    run()
+
+
+@pytest.mark.parametrize("part", ["npy", "tsv"])
+def test_fuzz_native_format(tmp_path: Path, valid: dict, part: str) -> None:
+    directory = tmp_path / "native"
+    directory.mkdir()
+
+    @SETTINGS
+    @given(data=mutated(valid[part]), use_mmap=st.booleans())
+    def run(data: bytes, use_mmap: bool) -> None:
+        (directory / "vectors.npy").write_bytes(data if part == "npy" else valid["npy"])
+        (directory / "vocab.tsv").write_bytes(data if part == "tsv" else valid["tsv"])
+        _check(lambda: KeyedVectors.load(directory, mmap=use_mmap), (ValueError,))
+
+    run()
+
+
+def test_fuzz_vocab_file(tmp_path: Path, valid: dict) -> None:
+    path = tmp_path / "vocab.txt"
+
+    @SETTINGS
+    @given(data=mutated(valid["vocab"]))
+    def run(data: bytes) -> None:
+        path.write_bytes(data)
+        _check(lambda: Vocab.load(path), (ValueError,))
+
+    run()
+
+
+# ------------------------------------------------------------------ evaluation files
+
+
+def test_fuzz_analogies_and_word_pairs(tmp_path: Path, valid: dict) -> None:
+    path = tmp_path / "test.txt"
+    kv = _valid_kv()
+
+    @SETTINGS
+    @given(data=mutated(valid["analogies"]), pairs=mutated(valid["pairs"]))
+    def run(data: bytes, pairs: bytes) -> None:
+        path.write_bytes(data)
+        _check(lambda: read_analogies(path), (ValueError,))
+        _check(lambda: kv.evaluate_word_analogies(path), (ValueError,))
+        path.write_bytes(pairs)
+        _check(lambda: evaluate_word_pairs(kv, path), (ValueError,))
+
+    run()
+
+
+# ------------------------------------------------------------------ corpus reader
+
+
+def test_fuzz_corpus_reader(tmp_path: Path, valid: dict) -> None:
+    path = tmp_path / "corpus.txt"
+
+    @SETTINGS
+    @given(
+        data=mutated(valid["corpus"]),
+        block_size=st.sampled_from([1, 3, 64, 1 << 18]),
+        compress=st.booleans(),
+    )
+    def run(data: bytes, block_size: int, compress: bool) -> None:
+        path.write_bytes(gzip.compress(data) if compress else data)
+        corpus = as_corpus(path)
+        corpus.block_size = block_size  # type: ignore[attr-defined]
+
+        def read() -> None:
+            for sentence in corpus:
+                assert sentence and all(isinstance(t, str) and t for t in sentence)
+
+        _check(read, (ValueError,))
+
+    run()
+
+
+def test_fuzz_compressed_corpus_mutations(tmp_path: Path, valid: dict) -> None:
+    path = tmp_path / "corpus.gz"
+
+    @SETTINGS
+    @given(data=mutated(gzip.compress(valid["corpus"] * 20)))
+    def run(data: bytes) -> None:
+        path.write_bytes(data)
+        _check(lambda: sum(1 for _ in as_corpus(path)), (ValueError,))
+
+    run()
+
+
+# ------------------------------------------------------------------ model files
+
+
+@pytest.fixture(scope="module")
+def model_bytes(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("model") / "m.fw2v"
+    model = fastw2v.Word2Vec(
+        [WORDS[:5]] * 10, min_count=1, vector_size=4, epochs=1, workers=1, progress=False
+    )
+    model.save(path)
+    return path.read_bytes()
+
+
+def test_fuzz_model_file(tmp_path: Path, model_bytes: bytes) -> None:
+    path = tmp_path / "m.fw2v"
+
+    @SETTINGS
+    @given(data=mutated(model_bytes))
+    def run(data: bytes) -> None:
+        path.write_bytes(data)
+        _check(lambda: fastw2v.Word2Vec.load(path), (ValueError,))
+
+    run()
