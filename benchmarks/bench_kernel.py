@@ -51,8 +51,15 @@ def main() -> None:
     print(f"build: {build_info()}")
     print(f"{n:,} words, {args.threads} thread(s), dim {args.dim}, best of {args.repeats}")
     for name in args.settings.split(","):
-        params = dict(vector_size=args.dim, window=5, negative=5, sample=1e-4, min_count=5,
-                      workers=args.threads, compute_loss=not args.no_loss)
+        params = dict(
+            vector_size=args.dim,
+            window=5,
+            negative=5,
+            sample=1e-4,
+            min_count=5,
+            workers=args.threads,
+            compute_loss=not args.no_loss,
+        )
         params.update(SETTINGS[name])
         model = Word2Vec(progress=False, **params)
         model.build_vocab(sentences)
@@ -71,8 +78,10 @@ def main() -> None:
         wps = len(tokens) / best
         # CPU seconds are less disturbed by other processes than wall-clock seconds
         cpu_wps = len(tokens) / best_cpu * args.threads
-        print(f"{name:12s} {best:7.3f} s  {wps:12,.0f} words/s  {wps / args.threads:12,.0f} per thread"
-              f"  ({cpu_wps / args.threads:,.0f} per thread-CPU-second)")
+        print(
+            f"{name:12s} {best:7.3f} s  {wps:12,.0f} words/s  {wps / args.threads:12,.0f} per thread"
+            f"  ({cpu_wps / args.threads:,.0f} per thread-CPU-second)"
+        )
 
 
 if __name__ == "__main__":

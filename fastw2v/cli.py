@@ -16,6 +16,22 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+#: Training parameters and the word2vec.c flag that sets each, for error messages.
+TRAIN_FLAGS = {
+    "vector_size": "-size",
+    "window": "-window",
+    "sample": "-sample",
+    "negative": "-negative",
+    "workers": "-threads",
+    "epochs": "-iter",
+    "min_count": "-min-count",
+    "alpha": "-alpha",
+    "min_alpha": "--min-alpha",
+    "max_final_vocab": "-max-vocab",
+    "seed": "-seed",
+    "batch_words": "--batch-words",
+}
+
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
 
 
@@ -485,6 +501,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 141
     except (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError) as exc:
+        from fastw2v.config import ParameterError
+
+        if isinstance(exc, ParameterError) and exc.name in TRAIN_FLAGS:
+            # say it in the user's terms: the flag they typed, not the Python name
+            exc = ValueError(f"{exc} ({TRAIN_FLAGS[exc.name]})")
         # KeyError's str() is the repr of its argument; show the message itself
         text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         msg = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
