@@ -80,7 +80,8 @@ def main() -> None:
         cpu_wps = len(tokens) / best_cpu * args.threads
         print(
             f"{name:12s} {best:7.3f} s  {wps:12,.0f} words/s  "
-            f"{wps / args.threads:12,.0f} per thread  ({cpu_wps / args.threads:,.0f} per thread-CPU-second)"
+            f"{wps / args.threads:12,.0f} per thread  "
+            f"({cpu_wps / args.threads:,.0f} per thread-CPU-second)"
         )
 
 
