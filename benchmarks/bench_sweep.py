@@ -1,0 +1,134 @@
+"""Sweep threads and dimensions for fastw2v and its peers; write a table and a PNG chart.
+
+Every job is one training run of one system on the same corpus with the same settings, run
+through bench_peers.py's runners (so words/s means the same thing as there: raw corpus words
+per epoch x epochs / training seconds). Quality is bench_peers.py's job: this sweep times
+throughput only.
+
+    python benchmarks/bench_sweep.py sweep.md --threads 1,2 --dims 100,300 --modes sg,cbow
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_peers as bp  # noqa: E402
+
+
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    corpus = Path(args.corpus) if args.corpus else bp.default_corpus()
+    words = bp.count_words(corpus)
+    w2v_binary = bp.find_word2vec_binary(None)
+    systems = args.systems.split(",")
+    gensim_path = bp.gensim_corpus(corpus, words) if "gensim" in systems else corpus
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="fastw2v-sweep-") as tmp:
+        workdir = Path(tmp)
+        for mode in args.modes.split(","):
+            for dim in (int(d) for d in args.dims.split(",")):
+                for threads in (int(t) for t in args.threads.split(",")):
+                    for system in systems:
+                        spec = bp.Spec(
+                            system=system, mode=mode,
+                            corpus=str(gensim_path if system == "gensim" else corpus),
+                            out=str(workdir / f"{system}-{mode}-{dim}-{threads}.bin"),
+                            threads=threads, epochs=args.epochs, dim=dim, window=5,
+                            negative=5, sample=1e-4, min_count=5,
+                            alpha=0.025 if bp.MODES[mode][0] else 0.05,
+                        )
+                        res = bp.run_one(spec, workdir, w2v_binary, None)
+                        row = {"system": system, "mode": mode, "dim": dim, "threads": threads,
+                               "status": res.get("status", "ok")}
+                        if res.get("seconds"):
+                            wps = words * args.epochs / res["seconds"]
+                            row.update(seconds=res["seconds"], words_per_sec=wps,
+                                       words_per_sec_per_thread=wps / threads)
+                        print(f"{system:10s} {mode:5s} dim {dim:3d} threads {threads}: "
+                              f"{row.get('words_per_sec_per_thread', 0):12,.0f} words/s/thread "
+                              f"({row['status']})", flush=True)
+                        rows.append(row)
+    return rows
+
+
+def table(rows: list[dict[str, Any]], words: int, args: argparse.Namespace) -> str:
+    base = {(r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
+            for r in rows if r["system"] == "word2vec.c"}
+    one = {(r["system"], r["mode"], r["dim"]): r.get("words_per_sec")
+           for r in rows if r["threads"] == 1}
+    out = ["| system | mode | dim | threads | words/s | words/s/thread | vs word2vec.c | "
+           "scaling vs 1 thread |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        wpt = r.get("words_per_sec_per_thread")
+        if wpt is None:
+            out.append(f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
+                       f"{r['status']} | | | |")
+            continue
+        b = base.get((r["mode"], r["dim"], r["threads"]))
+        o = one.get((r["system"], r["mode"], r["dim"]))
+        vs_c = f"{wpt / b:.2f}×" if b else "–"
+        scaling = f"{r['words_per_sec'] / o:.2f}×" if o else "–"
+        out.append(
+            f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
+            f"{r['words_per_sec']:,.0f} | {wpt:,.0f} | {vs_c} | {scaling} |"
+        )
+    info = bp.machine_info(bp.find_word2vec_binary(None))
+    out += ["", f"Corpus: {args.corpus or bp.default_corpus()} ({words:,} words), "
+            f"{args.epochs} epoch(s), window 5, negative 5, sample 1e-4, min_count 5.",
+            "", "Machine: " + json.dumps(info, default=str)]
+    return "\n".join(out) + "\n"
+
+
+def chart(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    settings = sorted({(r["mode"], r["dim"], r["threads"]) for r in rows})
+    systems = list(dict.fromkeys(r["system"] for r in rows))
+    value = {(r["system"], r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
+             for r in rows}
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(settings)), 4.2))
+    width = 0.8 / len(systems)
+    for k, system in enumerate(systems):
+        ys = [(value.get((system, *s)) or 0) / 1e3 for s in settings]
+        xs = [i + (k - (len(systems) - 1) / 2) * width for i in range(len(settings))]
+        ax.bar(xs, ys, width, label=system)
+    ax.set_xticks(range(len(settings)))
+    ax.set_xticklabels([f"{m}\ndim {d}, {t} thr" for m, d, t in settings])
+    ax.set_ylabel("thousand words/s per thread")
+    ax.set_title("Training throughput per thread (higher is better)")
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("output", help="Markdown table; the chart and JSON go beside it")
+    ap.add_argument("--corpus", default=None, help="default: as bench_peers.py")
+    ap.add_argument("--systems", default="fastw2v,word2vec.c,gensim,fasttext")
+    ap.add_argument("--modes", default="sg,cbow")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--dims", default="100,300")
+    ap.add_argument("--epochs", type=int, default=1)
+    args = ap.parse_args()
+    rows = run(args)
+    out = Path(args.output)
+    corpus = Path(args.corpus) if args.corpus else bp.default_corpus()
+    out.write_text(table(rows, bp.count_words(corpus), args))
+    out.with_suffix(".json").write_text(json.dumps(rows, indent=1))
+    chart(rows, out.with_suffix(".png"))
+    print(f"wrote {out}, {out.with_suffix('.png')} and {out.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()
