@@ -144,8 +144,10 @@ class TrainConfig:
         Accumulate the training objective (reported per epoch).
     cache_ids : bool or None
         Keep the id-encoded corpus in memory after the first epoch of a ``train`` call, so
-        later epochs skip reading and tokenising. None (default) caches when the ids take
-        at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word); False always streams.
+        later epochs skip reading and tokenising. None (default) caches file corpora whose
+        ids take at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word) and re-reads Python
+        iterables every epoch (they may reshuffle on purpose); True caches any corpus;
+        False always streams.
     """
 
     vector_size: int = 100

@@ -26,7 +26,7 @@ import numpy as np
 from fastw2v import _train
 from fastw2v._atomic import atomic_write
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
-from fastw2v.corpus import as_corpus
+from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -499,9 +499,15 @@ class Word2Vec:
                 cb.on_train_begin(self)
         # Epochs after the first replay the encoded chunks of the first instead of reading
         # and tokenising again: the producer would otherwise take CPU from the kernel.
+        # Only files are cached automatically: a Python iterable may yield something else
+        # each epoch on purpose (reshuffled sentences), so it is re-read unless asked.
         cache_ids = cfg.cache_ids
         if cache_ids is None:
-            cache_ids = state.epochs > 1 and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+            cache_ids = (
+                isinstance(corpus, PathCorpus)
+                and state.epochs > 1
+                and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+            )
         cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
         first_epoch = state.epoch
         last_save, words_at_save = time.monotonic(), state.done

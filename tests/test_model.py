@@ -527,12 +527,13 @@ def test_id_cache_skips_reading_after_the_first_epoch():
                 yield s
 
     corpus = CountingCorpus()
-    model = Word2Vec(vector_size=8, min_count=1, epochs=4, progress=False)
+    model = Word2Vec(vector_size=8, min_count=1, epochs=4, progress=False, cache_ids=True)
     model.build_vocab(corpus)
     before = CountingCorpus.sentences
     model.train(corpus)
     assert CountingCorpus.sentences - before == len(CORPUS)
-    model.config = type(model.config)(**{**model.config.to_dict(), "cache_ids": False})
+    # auto (None): an iterable is re-read every epoch, since it may reshuffle on purpose
+    model.config = type(model.config)(**{**model.config.to_dict(), "cache_ids": None})
     before = CountingCorpus.sentences
     model.train(corpus)
     assert CountingCorpus.sentences - before == 4 * len(CORPUS)
