@@ -519,9 +519,12 @@ class Word2Vec:
                     t0 = time.perf_counter() - state.seconds
                     replay = cache is not None and state.epoch > first_epoch
                     prefetch = None
-                    if not replay:
+                    chunks: Iterable[tuple[np.ndarray, np.ndarray]]
+                    if cache is not None and replay:
+                        chunks = cache
+                    else:
                         prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
-                    chunks = iter(cache) if replay else prefetch
+                        chunks = prefetch
                     try:
                         for chunk_no, (tokens, offsets) in enumerate(chunks):
                             if cache is not None and not replay:
@@ -723,7 +726,7 @@ class Word2Vec:
         if self.w_out_sm is not None:
             arrays["w_out_sm"] = self.w_out_sm
         with atomic_write(path, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # (stubs: a key could be allow_pickle)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
