@@ -220,6 +220,20 @@ def _iter_file_sentences(
 ) -> Iterator[list[str]]:
     """Yield the sentences of one file, reading ``block_size`` bytes at a time.
 
+    The invalid UTF-8 bytes replaced are added to ``bad[0]`` when ``bad`` is given.
+    """
+    with open_text(path) as stream:
+        yield from sentences_from_blocks(_raw_blocks(stream, path, block_size), max_len, bad)
+
+
+def sentences_from_blocks(
+    blocks: Iterator[bytes], max_len: int, bad: list[int] | None = None, bom: bool = True
+) -> Iterator[list[str]]:
+    """Cut a stream of UTF-8 byte blocks into sentences: the one tokeniser of fastw2v.
+
+    Every reader (a file, a directory, one rank's byte range of a file under MPI) hands its
+    bytes to this function, so all of them cut the same text into the same sentences.
+
     ``pending`` holds the tokens of the current line not yet handed out; it never grows past
     ``max_len`` plus one block's tokens. ``carry`` is the non-whitespace run at the end of a
     block, which may be the first half of a token cut by the block boundary.
@@ -229,60 +243,78 @@ def _iter_file_sentences(
     its LF twin, even when the pair is cut by a block boundary.
 
     The invalid UTF-8 bytes replaced are added to ``bad[0]`` when ``bad`` is given.
+    ``bom``: the blocks start a file, whose byte-order mark (if any) is dropped.
     """
     # utf-8-sig drops a leading byte-order mark, which would otherwise glue onto the first
     # token; undecodable bytes become U+FFFD (counted) rather than crashing mid-epoch.
     # The incremental decoder keeps a multi-byte character cut by a block boundary whole.
-    decode = codecs.getincrementaldecoder("utf-8-sig")(errors=_ERRORS).decode
+    decode = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS).decode
     pending: list[str] = []
     carry = ""
-    with open_text(path) as stream:
-        blocks = _raw_blocks(stream, path, block_size)
-        while True:
-            raw = next(blocks, b"")
-            final = not raw
-            before = _bad_bytes()
-            text = decode(raw, final=final)
-            if bad is not None:
-                bad[0] += _bad_bytes() - before
-            if "\r" in text:
-                text = text.replace("\r", "\n")
-            text = carry + text
-            lines = text.split("\n")
-            for line in lines[:-1]:
-                # A newline ends the sentence: hand out everything pending for this line.
-                if pending:
-                    pending.extend(line.split())
-                    tokens, pending = pending, []
-                else:
-                    tokens = line.split()
-                if len(tokens) <= max_len:
-                    if tokens:
-                        yield tokens
-                else:
-                    for start in range(0, len(tokens), max_len):
-                        yield tokens[start : start + max_len]
-            tail = lines[-1]
-            tokens = tail.split()
-            carry = ""
-            if not final and tokens and not tail[-1].isspace():
-                carry = tokens.pop()
-                if len(carry) > _MAX_TOKEN_CHARS:
-                    tokens.append(carry)
-                    carry = ""
-            pending.extend(tokens)
-            if len(pending) >= max_len:
-                # The line goes on, but full sentences can be handed out already; keep the
-                # remainder so that the next block continues it.
-                cut = len(pending) - len(pending) % max_len
-                for start in range(0, cut, max_len):
-                    yield pending[start : start + max_len]
-                pending = pending[cut:]
-            if final:
-                break
+    while True:
+        raw = next(blocks, b"")
+        final = not raw
+        before = _bad_bytes()
+        text = decode(raw, final=final)
+        if bad is not None:
+            bad[0] += _bad_bytes() - before
+        if "\r" in text:
+            text = text.replace("\r", "\n")
+        text = carry + text
+        lines = text.split("\n")
+        for line in lines[:-1]:
+            # A newline ends the sentence: hand out everything pending for this line.
+            if pending:
+                pending.extend(line.split())
+                tokens, pending = pending, []
+            else:
+                tokens = line.split()
+            if len(tokens) <= max_len:
+                if tokens:
+                    yield tokens
+            else:
+                for start in range(0, len(tokens), max_len):
+                    yield tokens[start : start + max_len]
+        tail = lines[-1]
+        tokens = tail.split()
+        carry = ""
+        if not final and tokens and not tail[-1].isspace():
+            carry = tokens.pop()
+            if len(carry) > _MAX_TOKEN_CHARS:
+                tokens.append(carry)
+                carry = ""
+        pending.extend(tokens)
+        if len(pending) >= max_len:
+            # The line goes on, but full sentences can be handed out already; keep the
+            # remainder so that the next block continues it.
+            cut = len(pending) - len(pending) % max_len
+            for start in range(0, cut, max_len):
+                yield pending[start : start + max_len]
+            pending = pending[cut:]
+        if final:
+            break
     if pending:
         # A file boundary ends a sentence, as a newline would.
         yield pending
+
+
+def warn_replaced_bytes(damaged: list[tuple[Path, int]]) -> None:
+    """One :class:`CorpusWarning` for a pass that replaced invalid UTF-8 bytes.
+
+    Issued after the pass (the count is only known then). Python's default filter shows an
+    identical warning once, so epochs do not repeat it.
+    """
+    if not damaged:
+        return
+    total = sum(n for _, n in damaged)
+    where = ", ".join(f"{f} ({n})" for f, n in damaged[:3])
+    more = f" and {len(damaged) - 3} more files" if len(damaged) > 3 else ""
+    warnings.warn(
+        f"corpus: {total} invalid UTF-8 byte{'s' if total != 1 else ''} replaced by "
+        f"U+FFFD in {where}{more}",
+        CorpusWarning,
+        stacklevel=3,
+    )
 
 
 def _split_long(sentence: list[str], max_len: int) -> Iterator[list[str]]:
@@ -387,18 +419,7 @@ class PathCorpus(Corpus):
             yield from _iter_file_sentences(file, self.max_sentence_length, self.block_size, bad)
             if bad[0]:
                 damaged.append((file, bad[0]))
-        if damaged:
-            # One warning per pass, after it (the count is only known then). Python's
-            # default filter shows an identical warning once, so epochs do not repeat it.
-            total = sum(n for _, n in damaged)
-            where = ", ".join(f"{f} ({n})" for f, n in damaged[:3])
-            more = f" and {len(damaged) - 3} more files" if len(damaged) > 3 else ""
-            warnings.warn(
-                f"corpus: {total} invalid UTF-8 byte{'s' if total != 1 else ''} replaced by "
-                f"U+FFFD in {where}{more}",
-                CorpusWarning,
-                stacklevel=2,
-            )
+        warn_replaced_bytes(damaged)
 
     @property
     def source_description(self) -> str:

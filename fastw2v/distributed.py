@@ -192,12 +192,10 @@ def _piece_blocks(piece: ShardPiece, block: int) -> Iterator[bytes]:
         pos = piece.start
         if pos == 0:
             # The rank reading a file's start checks that it is text, as PathCorpus does.
-            from fastw2v import corpus as _corpus
+            from fastw2v.corpus import _check_text_sample
 
-            check = getattr(_corpus, "_check_text_sample", None)
-            if check is not None:
-                check(fh.read(1 << 16), piece.path)
-                fh.seek(0)
+            _check_text_sample(fh.read(1 << 16), piece.path)
+            fh.seek(0)
         if pos > 0:
             # The word cut by our start belongs to the previous range: skip to whitespace.
             fh.seek(pos - 1)
@@ -236,41 +234,16 @@ def _piece_blocks(piece: ShardPiece, block: int) -> Iterator[bytes]:
                 yield buf
 
 
-def _piece_sentences(piece: ShardPiece, max_len: int, block: int) -> Iterator[list[str]]:
-    """Sentences (newline-ended, at most ``max_len`` tokens) of one piece, as corpus.py cuts
-    them; a piece that starts mid-line starts a sentence there."""
-    import codecs
+def _piece_sentences(
+    piece: ShardPiece, max_len: int, block: int, bad: list[int] | None = None
+) -> Iterator[list[str]]:
+    """Sentences of one piece, cut by corpus.py's own tokeniser (so exactly as one process
+    would cut them); a piece that starts mid-line starts a sentence there."""
+    from fastw2v.corpus import sentences_from_blocks
 
-    encoding = "utf-8-sig" if piece.start == 0 else "utf-8"
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending: list[str] = []
-    carry = ""
-    blocks = _piece_blocks(piece, block)
-    while True:
-        raw = next(blocks, b"")
-        final = not raw
-        text = carry + decoder.decode(raw, final=final)
-        lines = text.split("\n")
-        for line in lines[:-1]:
-            pending.extend(line.split())
-            for s in range(0, len(pending), max_len):
-                yield pending[s : s + max_len]
-            pending = []
-        tail = lines[-1]
-        tokens = tail.split()
-        carry = ""
-        if not final and tokens and not tail[-1].isspace():
-            carry = tokens.pop()  # may be the first half of a token cut by the block boundary
-        pending.extend(tokens)
-        if len(pending) >= max_len:
-            cut = len(pending) - len(pending) % max_len
-            for s in range(0, cut, max_len):
-                yield pending[s : s + max_len]
-            pending = pending[cut:]
-        if final:
-            break
-    if pending:
-        yield pending
+    yield from sentences_from_blocks(
+        _piece_blocks(piece, block), max_len, bad, bom=piece.start == 0
+    )
 
 
 class ShardCorpus:
@@ -296,14 +269,19 @@ class ShardCorpus:
         self.block_size = block_size
 
     def __iter__(self) -> Iterator[list[str]]:
-        from fastw2v.corpus import PathCorpus
+        from fastw2v.corpus import PathCorpus, warn_replaced_bytes
 
         max_len = self.max_sentence_length
+        damaged: list[tuple[Path, int]] = []
         for piece in self.pieces:
             if piece.end is None:  # a whole (compressed) file: read exactly as one process would
                 yield from PathCorpus(piece.path, max_len, block_size=self.block_size)
             else:
-                yield from _piece_sentences(piece, max_len, self.block_size)
+                bad = [0]
+                yield from _piece_sentences(piece, max_len, self.block_size, bad)
+                if bad[0]:
+                    damaged.append((Path(piece.path), bad[0]))
+        warn_replaced_bytes(damaged)
 
     def __repr__(self) -> str:
         return f"ShardCorpus({len(self.pieces)} piece(s))"

@@ -6,6 +6,7 @@ The sharding tests run in this process. The rest start real jobs with ``mpirun -
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -67,6 +69,34 @@ def test_shards_cover_every_word_exactly_once(tmp_path):
                     assert 0 < len(sentence) <= 5
                     got.extend(sentence)
             assert got == expected, (trial, n)
+
+
+def test_a_whole_file_shard_cuts_the_same_sentences_as_one_process(tmp_path):
+    """Line endings (LF, CRLF, lone CR), a BOM, an invalid byte and over-long lines: a rank
+    reading a whole file cuts exactly the sentences PathCorpus cuts, not only the same words."""
+    rng = random.Random(1)
+    words = ["a", "bb", "héé", "日本"]
+    ends = ["\n", "\r\n", "\r", " ", " ", "\t"]
+    for trial in range(40):
+        text = "".join(rng.choice(words) + rng.choice(ends) for _ in range(rng.randint(1, 60)))
+        data = ("\ufeff" if trial % 3 == 0 else "").encode() + text.encode()
+        if trial % 4 == 0:
+            data += b"tail\xffbyte"
+        path = tmp_path / f"f{trial}.txt"
+        path.write_bytes(data)
+        with pytest.warns() if trial % 4 == 0 else _no_warning():
+            expected = list(PathCorpus(path, max_sentence_length=4, block_size=3))
+        (pieces,) = plan_shards([path], 1)
+        with pytest.warns() if trial % 4 == 0 else _no_warning():
+            got = list(ShardCorpus(pieces, 4, block_size=rng.randint(1, 7)))
+        assert got == expected, trial
+
+
+@contextlib.contextmanager
+def _no_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
 
 
 def test_one_text8_style_line_is_split_evenly(tmp_path):
