@@ -51,6 +51,23 @@ def atomic_write(
         raise
 
 
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Fail now, not after hours of training, when ``path`` cannot be written.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory that would hold ``path`` does not exist.
+    PermissionError
+        If that directory is not writable.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot write {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise PermissionError(f"cannot write {path}: directory {directory} is not writable")
+
+
 def _target_mode(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777

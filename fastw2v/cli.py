@@ -261,6 +261,7 @@ def _add_train(sub: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
+    from fastw2v._atomic import check_writable
     from fastw2v.model import Word2Vec
     from fastw2v.vocab import Vocab
 
@@ -270,11 +271,7 @@ def _run_train(args: argparse.Namespace) -> int:
         raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
     for target in (args.output, args.save_vocab, args.save_model, args.checkpoint):
         if target:
-            d = os.path.dirname(os.path.abspath(target))
-            if not os.path.isdir(d):
-                raise FileNotFoundError(f"output directory does not exist: {d}")
-            if not os.access(d, os.W_OK):
-                raise PermissionError(f"output directory is not writable: {d}")
+            check_writable(target)
     if not os.path.exists(args.train):
         raise FileNotFoundError(f"training file not found: {args.train}")
     if args.resume and not os.path.exists(args.resume):

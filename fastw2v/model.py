@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastw2v import _train
-from fastw2v._atomic import atomic_write
+from fastw2v._atomic import atomic_write, check_writable
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.vocab import Vocab
@@ -472,7 +472,7 @@ class Word2Vec:
         if checkpoint is not None:
             if checkpoint_words is None and checkpoint_seconds is None:
                 raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
-            _check_writable(checkpoint)
+            check_writable(checkpoint)
         for name, value in (
             ("checkpoint_words", checkpoint_words),
             ("checkpoint_seconds", checkpoint_seconds),
@@ -860,15 +860,6 @@ def _show_progress(bar: Any, state: _Progress, alpha0: float, alpha1: float) -> 
     if state.terms:
         text += f", loss {state.loss / state.terms:.4f}"
     bar.set_postfix_str(text, refresh=False)
-
-
-def _check_writable(path: str | os.PathLike[str]) -> None:
-    """Fail before training, not hours later, when ``path`` cannot be written."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"cannot write {path}: directory {directory} does not exist")
-    if not os.access(directory, os.W_OK):
-        raise PermissionError(f"cannot write {path}: directory {directory} is not writable")
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
