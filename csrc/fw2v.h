@@ -20,7 +20,6 @@ extern "C" {
 enum {
     FW2V_OK = 0,
     FW2V_ERR_NONFINITE = 1, /* a dot product became NaN/inf: training diverged */
-    FW2V_ERR_NOMEM = 2,
 };
 
 /* Read-only for the duration of a call; shared by all threads. */
@@ -82,7 +81,6 @@ typedef struct {
     float **in_rows;      /* [2 * window] input rows of a batched block */
     float *logits;        /* [V] full softmax scores (only with softmax) */
     int max_targets;
-    int window;
 } fw2v_thread_t;
 
 /* Allocate a thread state for params p, seeded with seed; NULL on allocation failure. */

@@ -521,7 +521,6 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     fw2v_thread_t *t = aligned_zalloc(sizeof(fw2v_thread_t));
     if (!t) return NULL;
     const int window = p->window > 0 ? p->window : 1;
-    t->window = window;
     t->max_targets = (p->hs ? p->max_code_len : 0) + (p->negative > 0 ? 1 + p->negative : 0);
     if (t->max_targets < 1) t->max_targets = 1;
     t->sentence_cap = sentence_cap > 0 ? sentence_cap : 1;
