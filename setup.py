@@ -104,7 +104,16 @@ extensions = [
         extra_compile_args=compile_args,
         extra_link_args=link_args,
         depends=["csrc/fw2v.h"],
-    )
+    ),
+    Extension(
+        "fastw2v._tokenize",
+        sources=["fastw2v/_tokenize.pyx", "csrc/fw2v_tokenize.c"],
+        include_dirs=["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["csrc/fw2v_tokenize.h"],
+    ),
 ]
 
 if shutil.which("cc") is None and "CC" not in os.environ and sys.platform != "win32":

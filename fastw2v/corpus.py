@@ -298,6 +298,32 @@ def sentences_from_blocks(
         yield pending
 
 
+def utf8_blocks(
+    blocks: Iterator[bytes], bad: list[int] | None = None, bom: bool = True
+) -> Iterator[bytes]:
+    """The text of a stream of raw blocks as valid UTF-8, block by block, for the C tokeniser.
+
+    Each block is decoded as :func:`sentences_from_blocks` decodes it (byte-order mark
+    dropped when ``bom``, invalid bytes replaced by U+FFFD and counted into ``bad[0]``, a
+    character cut by a block boundary kept whole) and encoded again, so the C tokeniser
+    gets whole characters of valid UTF-8 and cuts exactly the same tokens. The last block
+    yielded is the decoder's final flush (usually empty): it ends the stream.
+    """
+    decode = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS).decode
+    while True:
+        raw = next(blocks, b"")
+        final = not raw
+        before = _bad_bytes()
+        text = decode(raw, final=final)
+        if bad is not None:
+            bad[0] += _bad_bytes() - before
+        # An ASCII block decodes and encodes as plain copies; only text with other
+        # characters pays for real transcoding.
+        yield text.encode("utf-8")
+        if final:
+            return
+
+
 def warn_replaced_bytes(damaged: list[tuple[Path, int]]) -> None:
     """One :class:`CorpusWarning` for a pass that replaced invalid UTF-8 bytes.
 
@@ -417,6 +443,23 @@ class PathCorpus(Corpus):
         for file in self.files:
             bad = [0]
             yield from _iter_file_sentences(file, self.max_sentence_length, self.block_size, bad)
+            if bad[0]:
+                damaged.append((file, bad[0]))
+        warn_replaced_bytes(damaged)
+
+    def utf8_blocks(self) -> Iterator[tuple[bytes, bool]]:
+        """The text of every file as (block, ends_file) pairs of valid UTF-8: the input of
+        the C tokeniser, which cuts it into the sentences :meth:`__iter__` yields."""
+        damaged: list[tuple[Path, int]] = []
+        for file in self.files:
+            bad = [0]
+            with open_text(file) as stream:
+                blocks = utf8_blocks(_raw_blocks(stream, file, self.block_size), bad)
+                block = next(blocks)
+                for following in blocks:
+                    yield block, False
+                    block = following
+                yield block, True
             if bad[0]:
                 damaged.append((file, bad[0]))
         warn_replaced_bytes(damaged)

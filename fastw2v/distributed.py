@@ -283,6 +283,27 @@ class ShardCorpus:
                     damaged.append((Path(piece.path), bad[0]))
         warn_replaced_bytes(damaged)
 
+    def utf8_blocks(self) -> Iterator[tuple[bytes, bool]]:
+        """The text of every piece as (block, ends_piece) pairs of valid UTF-8, for the C
+        tokeniser, which cuts it into the sentences :meth:`__iter__` yields."""
+        from fastw2v.corpus import PathCorpus, utf8_blocks, warn_replaced_bytes
+
+        damaged: list[tuple[Path, int]] = []
+        for piece in self.pieces:
+            if piece.end is None:
+                yield from PathCorpus(piece.path, block_size=self.block_size).utf8_blocks()
+                continue
+            bad = [0]
+            blocks = utf8_blocks(_piece_blocks(piece, self.block_size), bad, bom=piece.start == 0)
+            block = next(blocks)
+            for following in blocks:
+                yield block, False
+                block = following
+            yield block, True
+            if bad[0]:
+                damaged.append((Path(piece.path), bad[0]))
+        warn_replaced_bytes(damaged)
+
     def __repr__(self) -> str:
         return f"ShardCorpus({len(self.pieces)} piece(s))"
 
@@ -459,6 +480,10 @@ def abort_on_error(comm: Any) -> Iterator[None]:
 
 
 def _count_shard(corpus: ShardCorpus, max_vocab_size: int | None) -> tuple[Counter[str], bool]:
+    if max_vocab_size is None:
+        from fastw2v.encoding import count_words
+
+        return Counter(count_words(corpus)), False
     counter: Counter[str] = Counter()
     update = counter.update
     threshold, pruned = 1, False

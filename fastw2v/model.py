@@ -7,7 +7,6 @@ fixed-size chunks are ever held in memory.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import queue
@@ -27,6 +26,7 @@ from fastw2v import _train
 from fastw2v._atomic import atomic_write, check_writable
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
+from fastw2v.encoding import id_chunks
 from fastw2v.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -169,32 +169,6 @@ class Callback:
 
     def on_train_end(self, model: Word2Vec, result: TrainResult) -> None:  # noqa: B027
         pass
-
-
-def _chunks(
-    corpus: Iterable[list[str]], index: dict[str, int], chunk_words: int
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Encode sentences into (ids, sentence offsets) chunks of about ``chunk_words`` raw tokens."""
-    get = index.get
-    missing = itertools.repeat(-1)
-    ids: list[int] = []
-    raw_ends: list[int] = []
-    for sentence in corpus:
-        ids.extend(map(get, sentence, missing))
-        raw_ends.append(len(ids))
-        if len(ids) >= chunk_words:
-            yield _pack(ids, raw_ends)
-            ids, raw_ends = [], []
-    if raw_ends:
-        yield _pack(ids, raw_ends)
-
-
-def _pack(ids: list[int], raw_ends: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    arr = np.array(ids, dtype=np.int32)
-    keep = arr >= 0  # out-of-vocabulary words are dropped before windows are formed
-    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    offsets = np.concatenate(([0], kept_before[np.asarray(raw_ends, dtype=np.int64)]))
-    return np.ascontiguousarray(arr[keep]), offsets.astype(np.int64)
 
 
 class _Prefetch:
@@ -523,7 +497,9 @@ class Word2Vec:
                     if cache is not None and replay:
                         chunks = cache
                     else:
-                        prefetch = _Prefetch(_chunks(corpus, self.vocab.index, cfg.batch_words))
+                        prefetch = _Prefetch(
+                            id_chunks(corpus, self.vocab.words, self.vocab.index, cfg.batch_words)
+                        )
                         chunks = prefetch
                     try:
                         for chunk_no, (tokens, offsets) in enumerate(chunks):

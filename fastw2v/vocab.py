@@ -21,6 +21,7 @@ from typing import Union
 import numpy as np
 
 from fastw2v._atomic import atomic_write
+from fastw2v.encoding import count_words, uses_c_tokenizer
 
 __all__ = ["HuffmanTree", "Vocab"]
 
@@ -189,30 +190,14 @@ class Vocab:
             corpus = as_corpus(corpus)
 
         # Counter keeps insertion order, which is first-appearance order: a stable sort by
-        # count then breaks ties by first appearance at no extra cost.
-        counter: Counter[str] = Counter()
-        update = counter.update
-        threshold = 1
-        for sentence in corpus:
-            if isinstance(sentence, (str, bytes)):
-                raise TypeError(
-                    "each sentence must be a list of tokens, got a "
-                    f"{type(sentence).__name__}; split it first, e.g. line.split()"
-                )
-            update(sentence)
-            if max_vocab_size is not None and len(counter) > max_vocab_size:
-                while len(counter) > max_vocab_size:
-                    before = len(counter)
-                    counter = Counter({w: c for w, c in counter.items() if c > threshold})
-                    logger.info(
-                        "vocabulary pruned from %d to %d words (dropped counts <= %d); "
-                        "counts are now approximate",
-                        before,
-                        len(counter),
-                        threshold,
-                    )
-                    threshold += 1
-                update = counter.update
+        # count then breaks ties by first appearance at no extra cost. Files are counted by
+        # the C tokeniser (same tokens, same order, about 5x faster); pruning while counting
+        # (max_vocab_size) stays here.
+        counter: Mapping[str, int]
+        if max_vocab_size is None and uses_c_tokenizer(corpus):
+            counter = count_words(corpus)
+        else:
+            counter = _count_sentences(corpus, max_vocab_size)
         # A Corpus names its files; that is what the user needs to see in the error.
         described = getattr(corpus, "source_description", None)
         source = f"the corpus ({described})" if isinstance(described, str) else "the corpus"
@@ -524,3 +509,32 @@ class Vocab:
         if sum(counts.values()) > _MAX_COUNT:
             raise ValueError(f"{path}: the counts add up to more than {_MAX_COUNT}")
         return cls._select(counts, 1, None, source=str(path))
+
+
+def _count_sentences(corpus: Iterable[list[str]], max_vocab_size: int | None) -> Counter[str]:
+    """Count the tokens of ``corpus``'s sentences, pruning as word2vec.c's ``ReduceVocab``
+    when more than ``max_vocab_size`` distinct words are held."""
+    counter: Counter[str] = Counter()
+    update = counter.update
+    threshold = 1
+    for sentence in corpus:
+        if isinstance(sentence, (str, bytes)):
+            raise TypeError(
+                "each sentence must be a list of tokens, got a "
+                f"{type(sentence).__name__}; split it first, e.g. line.split()"
+            )
+        update(sentence)
+        if max_vocab_size is not None and len(counter) > max_vocab_size:
+            while len(counter) > max_vocab_size:
+                before = len(counter)
+                counter = Counter({w: c for w, c in counter.items() if c > threshold})
+                logger.info(
+                    "vocabulary pruned from %d to %d words (dropped counts <= %d); "
+                    "counts are now approximate",
+                    before,
+                    len(counter),
+                    threshold,
+                )
+                threshold += 1
+            update = counter.update
+    return counter

@@ -1,0 +1,354 @@
+/* fw2v_tokenize.c: the tokeniser and word lexicon declared in fw2v_tokenize.h.
+ *
+ * Speed comes from never building a string per token: a token is found in the block in
+ * place (a byte-class table for ASCII, a few explicit checks for the Unicode spaces),
+ * hashed once and looked up in an open-addressing table whose slots hold a hash tag and
+ * the id, so a lookup touches one slot and the word's bytes once.
+ */
+#include "fw2v_tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ the lexicon */
+
+typedef struct {
+    uint32_t tag; /* high half of the word's hash: most mismatches end here */
+    int32_t id;   /* -1: empty */
+} slot_t;
+
+struct fw2v_lexicon {
+    slot_t *slots;
+    uint64_t mask; /* slots - 1; a power of two, at least twice the word count */
+    int64_t n_words, cap_words;
+    char *bytes;
+    int64_t n_bytes, cap_bytes;
+    int64_t *offsets; /* [cap_words + 1]: word i is bytes[offsets[i] .. offsets[i + 1]) */
+    int64_t *counts;
+    uint64_t *hashes;
+};
+
+/* 64-bit hash of a short byte string: eight bytes at a time, then a final mix (murmur3's
+ * fmix64) so that the low bits used for the slot index depend on every byte. */
+static inline uint64_t hash_bytes(const char *s, int64_t len) {
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)len * k;
+    while (len >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * k;
+        h ^= h >> 32;
+        s += 8;
+        len -= 8;
+    }
+    if (len > 0) {
+        uint64_t v = 0;
+        memcpy(&v, s, (size_t)len);
+        h = (h ^ v) * k;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+static int grow_bytes(fw2v_lexicon_t *lex, int64_t len) {
+    if (lex->n_bytes + len <= lex->cap_bytes) return 0;
+    int64_t cap = lex->cap_bytes > 0 ? lex->cap_bytes : 1 << 16;
+    while (cap < lex->n_bytes + len) cap *= 2;
+    char *p = realloc(lex->bytes, (size_t)cap);
+    if (!p) return -1;
+    lex->bytes = p;
+    lex->cap_bytes = cap;
+    return 0;
+}
+
+fw2v_lexicon_t *fw2v_lexicon_new(void) {
+    fw2v_lexicon_t *lex = calloc(1, sizeof *lex);
+    if (!lex) return NULL;
+    lex->mask = 1023;
+    lex->slots = malloc(sizeof(slot_t) * (lex->mask + 1));
+    lex->offsets = calloc(1, sizeof(int64_t));
+    if (!lex->slots || !lex->offsets) {
+        fw2v_lexicon_free(lex);
+        return NULL;
+    }
+    for (uint64_t i = 0; i <= lex->mask; i++) lex->slots[i].id = -1;
+    return lex;
+}
+
+void fw2v_lexicon_free(fw2v_lexicon_t *lex) {
+    if (!lex) return;
+    free(lex->slots);
+    free(lex->bytes);
+    free(lex->offsets);
+    free(lex->counts);
+    free(lex->hashes);
+    free(lex);
+}
+
+static inline int64_t find_slot(const fw2v_lexicon_t *lex, const char *word, int64_t len,
+                                uint64_t h) {
+    const uint32_t tag = (uint32_t)(h >> 32);
+    uint64_t i = h & lex->mask;
+    for (;;) {
+        const slot_t s = lex->slots[i];
+        if (s.id < 0) return -(int64_t)i - 1; /* empty: where the word would go */
+        if (s.tag == tag) {
+            const int64_t off = lex->offsets[s.id];
+            if (lex->offsets[s.id + 1] - off == len && memcmp(lex->bytes + off, word, (size_t)len) == 0)
+                return s.id;
+        }
+        i = (i + 1) & lex->mask;
+    }
+}
+
+static int rehash(fw2v_lexicon_t *lex) {
+    const uint64_t mask = lex->mask * 2 + 1;
+    slot_t *slots = malloc(sizeof(slot_t) * (mask + 1));
+    if (!slots) return -1;
+    for (uint64_t i = 0; i <= mask; i++) slots[i].id = -1;
+    for (int64_t id = 0; id < lex->n_words; id++) {
+        const uint64_t h = lex->hashes[id];
+        uint64_t i = h & mask;
+        while (slots[i].id >= 0) i = (i + 1) & mask;
+        slots[i].tag = (uint32_t)(h >> 32);
+        slots[i].id = (int32_t)id;
+    }
+    free(lex->slots);
+    lex->slots = slots;
+    lex->mask = mask;
+    return 0;
+}
+
+static int64_t lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, uint64_t h,
+                           int64_t count) {
+    const int64_t found = find_slot(lex, word, len, h);
+    if (found >= 0) {
+        lex->counts[found] += count;
+        return found;
+    }
+    const uint64_t slot = (uint64_t)(-found - 1);
+    const int64_t id = lex->n_words;
+    if (id >= INT32_MAX) return -1;
+    if (id + 1 > lex->cap_words) {
+        /* counts, hashes and offsets grow together (offsets holds one entry more) */
+        const int64_t cap = lex->cap_words > 0 ? 2 * lex->cap_words : 1024;
+        void *p = realloc(lex->counts, sizeof(int64_t) * (size_t)cap);
+        if (!p) return -1;
+        lex->counts = p;
+        p = realloc(lex->hashes, sizeof(uint64_t) * (size_t)cap);
+        if (!p) return -1;
+        lex->hashes = p;
+        p = realloc(lex->offsets, sizeof(int64_t) * (size_t)(cap + 1));
+        if (!p) return -1;
+        lex->offsets = p;
+        lex->cap_words = cap;
+    }
+    if (grow_bytes(lex, len) < 0) return -1;
+    memcpy(lex->bytes + lex->n_bytes, word, (size_t)len);
+    lex->n_bytes += len;
+    lex->offsets[id + 1] = lex->n_bytes;
+    lex->counts[id] = count;
+    lex->hashes[id] = h;
+    lex->slots[slot].tag = (uint32_t)(h >> 32);
+    lex->slots[slot].id = (int32_t)id;
+    lex->n_words = id + 1;
+    /* at most half full: probe sequences stay short */
+    if ((uint64_t)lex->n_words * 2 > lex->mask && rehash(lex) < 0) return -1;
+    return id;
+}
+
+int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count) {
+    return lexicon_add(lex, word, len, hash_bytes(word, len), count);
+}
+
+int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len) {
+    const int64_t id = find_slot(lex, word, len, hash_bytes(word, len));
+    return id >= 0 ? id : -1;
+}
+
+int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex) { return lex->n_words; }
+
+const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len) {
+    *len = lex->offsets[id + 1] - lex->offsets[id];
+    return lex->bytes + lex->offsets[id];
+}
+
+int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id) { return lex->counts[id]; }
+
+/* ------------------------------------------------------------------ the tokeniser */
+
+/* What a byte starts: part of a token, a space, a line end, or (lead bytes C2, E1, E2,
+ * E3) maybe one of the non-ASCII spaces, which is checked on the following bytes. The
+ * ASCII spaces are str.isspace()'s: \t \v \f, space and the separators \x1c-\x1f. */
+enum { TOKEN = 0, SPACE = 1, NEWLINE = 2, MAYBE = 3 };
+
+static const uint8_t byte_class[256] = {
+    ['\t'] = SPACE, ['\n'] = NEWLINE, ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = NEWLINE,
+    [0x1c] = SPACE, [0x1d] = SPACE, [0x1e] = SPACE, [0x1f] = SPACE, [' '] = SPACE,
+    [0xc2] = MAYBE, [0xe1] = MAYBE, [0xe2] = MAYBE, [0xe3] = MAYBE,
+};
+
+/* Bytes of the Unicode space at p (lead byte C2, E1, E2 or E3), 0 if it is not one:
+ * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. */
+static inline int unicode_space(const uint8_t *p, const uint8_t *end) {
+    const int64_t left = end - p;
+    if (p[0] == 0xc2) return left >= 2 && (p[1] == 0x85 || p[1] == 0xa0) ? 2 : 0;
+    if (left < 3) return 0;
+    if (p[0] == 0xe1) return p[1] == 0x9a && p[2] == 0x80 ? 3 : 0;
+    if (p[0] == 0xe3) return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    /* e2 */
+    if (p[1] == 0x80)
+        return (p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf ? 3 : 0;
+    return p[1] == 0x81 && p[2] == 0x9f ? 3 : 0;
+}
+
+static inline int64_t utf8_chars(const uint8_t *p, int64_t n) {
+    int64_t c = 0;
+    for (int64_t i = 0; i < n; i++) c += (p[i] & 0xc0) != 0x80;
+    return c;
+}
+
+fw2v_tokenizer_t *fw2v_tokenizer_new(int64_t max_len, int64_t chunk_words, int count) {
+    fw2v_tokenizer_t *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->max_len = max_len < 1 ? 1 : max_len;
+    t->chunk_words = chunk_words < 0 ? 0 : chunk_words;
+    t->count = count;
+    return t;
+}
+
+void fw2v_tokenizer_free(fw2v_tokenizer_t *t) {
+    if (!t) return;
+    free(t->carry);
+    free(t->ids);
+    free(t->ends);
+    free(t);
+}
+
+void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t) {
+    t->n_ids = 0;
+    t->n_ends = 0;
+    t->raw = 0;
+}
+
+/* End the current sentence, if it has a token. Returns FW2V_TOK_CHUNK when that completes
+ * a chunk. */
+static inline int end_sentence(fw2v_tokenizer_t *t) {
+    if (t->sentence_tokens == 0) return FW2V_TOK_DONE;
+    t->sentence_tokens = 0;
+    if (t->count) return FW2V_TOK_DONE;
+    if (t->n_ends == t->cap_ends) {
+        const int64_t cap = t->cap_ends > 0 ? 2 * t->cap_ends : 1024;
+        int64_t *p = realloc(t->ends, sizeof(int64_t) * (size_t)cap);
+        if (!p) return FW2V_TOK_NOMEM;
+        t->ends = p;
+        t->cap_ends = cap;
+    }
+    t->ends[t->n_ends++] = t->n_ids;
+    return t->chunk_words > 0 && t->raw >= t->chunk_words ? FW2V_TOK_CHUNK : FW2V_TOK_DONE;
+}
+
+/* One token: counted or looked up, then the sentence ends if it is full. */
+static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *s, int64_t len) {
+    const uint64_t h = hash_bytes(s, len);
+    if (t->count) {
+        if (lexicon_add(lex, s, len, h, 1) < 0) return FW2V_TOK_NOMEM;
+    } else {
+        const int64_t id = find_slot(lex, s, len, h);
+        if (id >= 0) {
+            if (t->n_ids == t->cap_ids) {
+                const int64_t cap = t->cap_ids > 0 ? 2 * t->cap_ids : 1 << 16;
+                int32_t *p = realloc(t->ids, sizeof(int32_t) * (size_t)cap);
+                if (!p) return FW2V_TOK_NOMEM;
+                t->ids = p;
+                t->cap_ids = cap;
+            }
+            t->ids[t->n_ids++] = (int32_t)id;
+        }
+    }
+    t->raw++;
+    t->total_raw++;
+    if (++t->sentence_tokens == t->max_len) return end_sentence(t);
+    return FW2V_TOK_DONE;
+}
+
+static int append_carry(fw2v_tokenizer_t *t, const uint8_t *s, int64_t len) {
+    if (t->carry_len + len > t->carry_cap) {
+        int64_t cap = t->carry_cap > 0 ? t->carry_cap : 256;
+        while (cap < t->carry_len + len) cap *= 2;
+        char *p = realloc(t->carry, (size_t)cap);
+        if (!p) return FW2V_TOK_NOMEM;
+        t->carry = p;
+        t->carry_cap = cap;
+    }
+    memcpy(t->carry + t->carry_len, s, (size_t)len);
+    t->carry_len += len;
+    t->carry_chars += utf8_chars(s, len);
+    return FW2V_TOK_DONE;
+}
+
+/* The token made of the carry and the first `len` bytes of this block. */
+static int emit_carry(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *s, int64_t len) {
+    if (append_carry(t, s, len) < 0) return FW2V_TOK_NOMEM;
+    const int r = emit(t, lex, t->carry, t->carry_len);
+    t->carry_len = 0;
+    t->carry_chars = 0;
+    return r;
+}
+
+int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n, int end,
+                  int64_t *consumed) {
+    const uint8_t *const start = (const uint8_t *)text;
+    const uint8_t *p = start, *const stop = start + n;
+    /* start of the token being read; the block's first byte continues a carried one */
+    const uint8_t *tok = t->carry_len > 0 ? p : NULL;
+    int r = FW2V_TOK_DONE;
+    while (p < stop) {
+        const int cls = byte_class[*p];
+        int width = 1;
+        if (cls == TOKEN || (cls == MAYBE && (width = unicode_space(p, stop)) == 0)) {
+            if (!tok) tok = p;
+            p++; /* the continuation bytes of a character are TOKEN bytes too */
+            continue;
+        }
+        if (tok) {
+            if (t->carry_len > 0) {
+                r = emit_carry(t, lex, tok, p - tok);
+            } else {
+                r = emit(t, lex, (const char *)tok, p - tok);
+            }
+            tok = NULL;
+            if (r < 0) goto out;
+        }
+        if (cls == NEWLINE) {
+            const int r2 = end_sentence(t);
+            if (r2 != FW2V_TOK_DONE) r = r2;
+            if (r < 0) goto out;
+        }
+        p += width;
+        if (r == FW2V_TOK_CHUNK) goto out;
+    }
+    if (tok && append_carry(t, tok, p - tok) < 0) {
+        r = FW2V_TOK_NOMEM;
+        goto out;
+    }
+    /* End actions, safe to repeat: each acts on state it clears. */
+    if (end == FW2V_TOK_FILE_END || t->carry_chars > FW2V_TOK_MAX_TOKEN_CHARS) {
+        /* the file ends, or a token is too long to keep growing: it is one token as is */
+        if (t->carry_len > 0) {
+            r = emit_carry(t, lex, p, 0);
+            if (r < 0) goto out;
+        }
+    }
+    if (end == FW2V_TOK_FILE_END) {
+        const int r2 = end_sentence(t); /* a file end ends a sentence, as a newline does */
+        if (r2 != FW2V_TOK_DONE) r = r2;
+    }
+out:
+    *consumed = p - start;
+    return r;
+}

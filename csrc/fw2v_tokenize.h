@@ -1,0 +1,91 @@
+/* fw2v_tokenize.h: cut UTF-8 text into tokens and sentences, and map tokens to word ids.
+ *
+ * The C twin of fastw2v.corpus.sentences_from_blocks (which stays the reference the tests
+ * compare against): tokens are separated by the characters Python's str.split() treats
+ * as whitespace, a newline or carriage return ends a sentence, a sentence is cut every
+ * max_len tokens, and a token still growing after 2^20 characters is cut at the end of
+ * the block where it passed that length. The input must be valid UTF-8 in whole
+ * characters (the Python side decodes each block, replacing invalid bytes, and encodes it
+ * again), so this code never has to repair text.
+ *
+ * Two uses: counting (every token is added to a lexicon, which then holds the words in
+ * first-appearance order with their counts) and encoding (each token becomes its id in a
+ * fixed lexicon, tokens not in it are dropped, and the ids are cut into chunks of about
+ * chunk_words raw tokens at sentence ends). Nothing here touches Python objects, so it
+ * runs with the GIL released, beside the training threads.
+ */
+#ifndef FW2V_TOKENIZE_H
+#define FW2V_TOKENIZE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    FW2V_TOK_DONE = 0,       /* the text and the end actions are done */
+    FW2V_TOK_CHUNK = 1,      /* a chunk is complete: take it, then call again with the rest */
+    FW2V_TOK_NOMEM = -1,     /* out of memory: the state is unusable */
+};
+
+enum {
+    FW2V_TOK_BLOCK_END = 1, /* the text is one whole block of the file */
+    FW2V_TOK_FILE_END = 2,  /* ... and the last one: the pending token and sentence end */
+};
+
+#define FW2V_TOK_MAX_TOKEN_CHARS (1 << 20)
+
+/* A set of byte strings with ids 0, 1, ... in insertion order, and a count per id. */
+typedef struct fw2v_lexicon fw2v_lexicon_t;
+
+fw2v_lexicon_t *fw2v_lexicon_new(void);
+void fw2v_lexicon_free(fw2v_lexicon_t *lex);
+/* The id of `word` after adding it if it is new; its count goes up by `count`.
+ * Returns -1 when out of memory. */
+int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count);
+/* The id of `word`, or -1. */
+int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len);
+int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex);
+/* The bytes of word `id` (not NUL-terminated) and their length. */
+const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len);
+int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id);
+
+/* The reading state of one stream of blocks, and the chunk being built. */
+typedef struct {
+    /* per file */
+    char *carry;            /* the start of a token cut by the end of the previous block */
+    int64_t carry_len, carry_cap, carry_chars;
+    int64_t sentence_tokens; /* raw tokens of the current sentence so far */
+    /* settings */
+    int64_t max_len;        /* longest sentence, in raw tokens */
+    int64_t chunk_words;    /* a chunk ends at the first sentence end with this many raw
+                               tokens (0: never) */
+    int count;              /* 1: add every token to the lexicon; 0: look tokens up */
+    /* the chunk being built (encoding) */
+    int32_t *ids;           /* ids of the in-lexicon tokens */
+    int64_t n_ids, cap_ids;
+    int64_t *ends;          /* n_ids at each sentence end */
+    int64_t n_ends, cap_ends;
+    int64_t raw;            /* raw tokens in this chunk */
+    int64_t total_raw;      /* raw tokens since the state was made */
+} fw2v_tokenizer_t;
+
+/* max_len >= 1; chunk_words >= 0. Returns NULL when out of memory. */
+fw2v_tokenizer_t *fw2v_tokenizer_new(int64_t max_len, int64_t chunk_words, int count);
+void fw2v_tokenizer_free(fw2v_tokenizer_t *t);
+/* Start an empty chunk (after the caller copied the current one out). */
+void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t);
+
+/* Tokenise `text` (n bytes of valid UTF-8, whole characters); `end` is FW2V_TOK_BLOCK_END
+ * or FW2V_TOK_FILE_END. Stops early when a chunk is complete: then *consumed says how
+ * many bytes were used, and the caller takes the chunk and calls again with the rest (the
+ * end actions are safe to repeat). Returns one of FW2V_TOK_DONE, _CHUNK, _NOMEM. */
+int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n, int end,
+                  int64_t *consumed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FW2V_TOKENIZE_H */

@@ -1,0 +1,186 @@
+# cython: language_level=3
+"""Cython wrapper of the C tokeniser (csrc/fw2v_tokenize.c): hold its state, release the GIL.
+
+:class:`Lexicon` maps words (UTF-8 bytes) to ids; :class:`Tokenizer` cuts blocks of valid
+UTF-8 text into tokens and sentences exactly as :func:`fastw2v.corpus.sentences_from_blocks`
+does, and either counts the tokens into a lexicon or encodes them into chunks of ids. The
+Python side (fastw2v/encoding.py) reads the files and repairs invalid UTF-8 before a block
+gets here.
+"""
+
+import numpy as np
+
+from libc.stdint cimport int32_t, int64_t
+from libc.string cimport memcpy
+
+cdef extern from "fw2v_tokenize.h" nogil:
+    enum:
+        FW2V_TOK_DONE
+        FW2V_TOK_CHUNK
+        FW2V_TOK_NOMEM
+        FW2V_TOK_BLOCK_END
+        FW2V_TOK_FILE_END
+
+    ctypedef struct fw2v_lexicon_t:
+        pass
+
+    fw2v_lexicon_t *fw2v_lexicon_new()
+    void fw2v_lexicon_free(fw2v_lexicon_t *lex)
+    int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count)
+    int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len)
+    int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex)
+    const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len)
+    int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id)
+
+    ctypedef struct fw2v_tokenizer_t:
+        int32_t *ids
+        int64_t n_ids
+        int64_t *ends
+        int64_t n_ends
+        int64_t raw
+        int64_t total_raw
+
+    fw2v_tokenizer_t *fw2v_tokenizer_new(int64_t max_len, int64_t chunk_words, int count)
+    void fw2v_tokenizer_free(fw2v_tokenizer_t *t)
+    void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t)
+    int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n,
+                      int end, int64_t *consumed)
+
+cdef const char *_EMPTY = ""
+
+BLOCK_END = FW2V_TOK_BLOCK_END
+FILE_END = FW2V_TOK_FILE_END
+
+
+cdef class Lexicon:
+    """Words as UTF-8 byte strings, with ids in insertion order and a count each.
+
+    Parameters
+    ----------
+    words : iterable of bytes, optional
+        Added in order: word ``i`` gets id ``i``. Must be distinct.
+    """
+
+    cdef fw2v_lexicon_t *lex
+
+    def __cinit__(self, words=()):
+        self.lex = fw2v_lexicon_new()
+        if self.lex is NULL:
+            raise MemoryError("tokeniser lexicon")
+        cdef bytes w
+        cdef int64_t i = 0, got
+        for w in words:
+            got = fw2v_lexicon_add(self.lex, w, len(w), 0)
+            if got < 0:
+                raise MemoryError("tokeniser lexicon")
+            if got != i:
+                raise ValueError(f"duplicate word {w!r} in the lexicon")
+            i += 1
+
+    def __dealloc__(self):
+        fw2v_lexicon_free(self.lex)
+
+    def __len__(self):
+        return fw2v_lexicon_size(self.lex)
+
+    def find(self, bytes word):
+        """The id of ``word``, or -1."""
+        return fw2v_lexicon_find(self.lex, word, len(word))
+
+    def words(self):
+        """All words as bytes, in id order."""
+        cdef int64_t i, n = fw2v_lexicon_size(self.lex), length
+        cdef const char *s
+        out = []
+        for i in range(n):
+            s = fw2v_lexicon_word(self.lex, i, &length)
+            out.append(s[:length])
+        return out
+
+    def counts(self):
+        """The counts, in id order (int64 array)."""
+        cdef int64_t i, n = fw2v_lexicon_size(self.lex)
+        arr = np.empty(n, dtype=np.int64)
+        cdef int64_t[::1] view = arr
+        for i in range(n):
+            view[i] = fw2v_lexicon_count(self.lex, i)
+        return arr
+
+
+cdef class Tokenizer:
+    """The reading state of a stream of files, and the chunk of ids being built.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        Counted into (``count=True``) or looked up in.
+    max_len : int
+        Longest sentence, in raw tokens (longer lines are cut).
+    chunk_words : int
+        Encoding: a chunk ends at the first sentence end once it holds this many raw
+        tokens (0: one chunk for everything).
+    count : bool
+        Count every token into ``lexicon`` instead of encoding.
+    """
+
+    cdef fw2v_tokenizer_t *t
+    cdef Lexicon lexicon
+
+    def __cinit__(self, Lexicon lexicon, int64_t max_len, int64_t chunk_words=0, bint count=False):
+        if max_len < 1:
+            raise ValueError(f"max_len must be >= 1, got {max_len}")
+        if chunk_words < 0:
+            raise ValueError(f"chunk_words must be >= 0, got {chunk_words}")
+        self.t = fw2v_tokenizer_new(max_len, chunk_words, count)
+        if self.t is NULL:
+            raise MemoryError("tokeniser state")
+        self.lexicon = lexicon
+
+    def __dealloc__(self):
+        fw2v_tokenizer_free(self.t)
+
+    @property
+    def total_raw(self):
+        """Raw tokens read so far."""
+        return self.t.total_raw
+
+    def feed(self, const unsigned char[::1] text, int end):
+        """Tokenise one block of valid UTF-8; yield each (ids, offsets) chunk it completes.
+
+        ``end`` is :data:`BLOCK_END`, or :data:`FILE_END` for the (possibly empty) text
+        that ends a file.
+        """
+        cdef int64_t n = text.shape[0], pos = 0, used = 0
+        cdef const char *base = _EMPTY  # never NULL, even for an empty block
+        if n > 0:
+            base = <const char *>&text[0]
+        cdef int r
+        while True:
+            with nogil:
+                r = fw2v_tokenize(self.t, self.lexicon.lex, base + pos, n - pos, end, &used)
+            pos += used
+            if r == FW2V_TOK_NOMEM:
+                raise MemoryError("tokeniser: out of memory")
+            if r == FW2V_TOK_CHUNK:
+                yield self.take()
+            else:
+                return
+
+    def pending(self):
+        """Whether the chunk being built holds a sentence."""
+        return self.t.n_ends > 0
+
+    def take(self):
+        """The chunk built so far as (int32 ids, int64 sentence offsets); starts a new one."""
+        cdef int64_t n_ids = self.t.n_ids, n_ends = self.t.n_ends
+        ids = np.empty(n_ids, dtype=np.int32)
+        offsets = np.empty(n_ends + 1, dtype=np.int64)
+        cdef int32_t[::1] ids_view = ids
+        cdef int64_t[::1] off_view = offsets
+        if n_ids:
+            memcpy(&ids_view[0], self.t.ids, n_ids * sizeof(int32_t))
+        off_view[0] = 0
+        if n_ends:
+            memcpy(&off_view[1], self.t.ends, n_ends * sizeof(int64_t))
+        fw2v_tokenizer_clear_chunk(self.t)
+        return ids, offsets
