@@ -2,8 +2,8 @@
  *
  * Speed comes from never building a string per token: a token is found in the block in
  * place (a byte-class table for ASCII, a few explicit checks for the Unicode spaces),
- * hashed once and looked up in an open-addressing table whose slots hold a hash tag and
- * the id, so a lookup touches one slot and the word's bytes once.
+ * hashed once and looked up in an open-addressing table whose slots hold the first bytes
+ * of the word (see slot_t).
  */
 #include "fw2v_tokenize.h"
 
@@ -12,10 +12,21 @@
 
 /* ------------------------------------------------------------------ the lexicon */
 
+/* A slot holds what decides most comparisons without touching the word's bytes: its first
+ * eight bytes, and a tag of hash bits and length. For a word of at most eight bytes (most
+ * tokens of a natural-language text) a lookup therefore reads one slot and nothing else;
+ * the slot table is the only thing that has to stay in cache. */
 typedef struct {
-    uint32_t tag; /* high half of the word's hash: most mismatches end here */
-    int32_t id;   /* -1: empty */
+    uint64_t prefix; /* the first min(len, 8) bytes, little-endian, zero-padded */
+    uint32_t tag;    /* high hash bits, and min(len, 255) in the low byte */
+    int32_t id;      /* -1: empty */
 } slot_t;
+
+typedef struct {
+    uint64_t hash;
+    uint64_t prefix;
+    uint32_t tag;
+} word_key_t;
 
 struct fw2v_lexicon {
     slot_t *slots;
@@ -25,33 +36,46 @@ struct fw2v_lexicon {
     int64_t n_bytes, cap_bytes;
     int64_t *offsets; /* [cap_words + 1]: word i is bytes[offsets[i] .. offsets[i + 1]) */
     int64_t *counts;
-    uint64_t *hashes;
+    word_key_t *keys;      /* kept to rehash without reading the words again */
 };
 
-/* 64-bit hash of a short byte string: eight bytes at a time, then a final mix (murmur3's
- * fmix64) so that the low bits used for the slot index depend on every byte. */
-static inline uint64_t hash_bytes(const char *s, int64_t len) {
-    const uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (uint64_t)len * k;
-    while (len >= 8) {
+/* Bytes s[0 .. n) (1 <= n <= 8) as a little-endian integer, zero-padded. When eight bytes
+ * can be read (s + 8 <= limit) one load and a mask do it; a byte loop otherwise, and on
+ * big-endian machines, giving the same value. (A memcpy of n bytes into a stack variable
+ * would stall the load that follows it: store forwarding fails on a partial write.) */
+static inline uint64_t load_le(const uint8_t *s, int64_t n, const uint8_t *limit) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (limit - s >= 8) {
         uint64_t v;
         memcpy(&v, s, 8);
-        h = (h ^ v) * k;
-        h ^= h >> 32;
-        s += 8;
-        len -= 8;
+        return n >= 8 ? v : v & ((UINT64_C(1) << (8 * n)) - 1);
     }
-    if (len > 0) {
-        uint64_t v = 0;
-        memcpy(&v, s, (size_t)len);
-        h = (h ^ v) * k;
+#endif
+    uint64_t v = 0;
+    for (int64_t i = 0; i < n; i++) v |= (uint64_t)s[i] << (8 * i);
+    return v;
+}
+
+/* The key of word s[0 .. len), whose bytes may be read up to `limit`: a 64-bit hash
+ * (eight bytes at a time, then murmur3's fmix64 so that the low bits used for the slot
+ * index depend on every byte), the prefix and the tag. */
+static inline word_key_t make_key(const uint8_t *s, int64_t len, const uint8_t *limit) {
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    word_key_t key;
+    key.prefix = len > 0 ? load_le(s, len < 8 ? len : 8, limit) : 0;
+    uint64_t h = (key.prefix ^ ((uint64_t)len * k)) * k;
+    for (int64_t i = 8; i < len; i += 8) {
+        h ^= h >> 32;
+        h = (h ^ load_le(s + i, len - i < 8 ? len - i : 8, limit)) * k;
     }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
-    return h;
+    key.hash = h;
+    key.tag = ((uint32_t)(h >> 32) & ~UINT32_C(0xff)) | (uint32_t)(len < 255 ? len : 255);
+    return key;
 }
 
 static int grow_bytes(fw2v_lexicon_t *lex, int64_t len) {
@@ -85,24 +109,32 @@ void fw2v_lexicon_free(fw2v_lexicon_t *lex) {
     free(lex->bytes);
     free(lex->offsets);
     free(lex->counts);
-    free(lex->hashes);
+    free(lex->keys);
     free(lex);
 }
 
-static inline int64_t find_slot(const fw2v_lexicon_t *lex, const char *word, int64_t len,
-                                uint64_t h) {
-    const uint32_t tag = (uint32_t)(h >> 32);
-    uint64_t i = h & lex->mask;
+/* The id of the word, or -(slot + 1) for the empty slot where it would go. */
+static inline int64_t find_slot(const fw2v_lexicon_t *lex, const uint8_t *word, int64_t len,
+                                word_key_t key) {
+    uint64_t i = key.hash & lex->mask;
     for (;;) {
         const slot_t s = lex->slots[i];
-        if (s.id < 0) return -(int64_t)i - 1; /* empty: where the word would go */
-        if (s.tag == tag) {
+        if (s.id < 0) return -(int64_t)i - 1;
+        if (s.tag == key.tag && s.prefix == key.prefix) {
+            if (len <= 8) return s.id; /* the tag holds the length, the prefix the bytes */
             const int64_t off = lex->offsets[s.id];
-            if (lex->offsets[s.id + 1] - off == len && memcmp(lex->bytes + off, word, (size_t)len) == 0)
+            if (lex->offsets[s.id + 1] - off == len &&
+                memcmp(lex->bytes + off + 8, word + 8, (size_t)(len - 8)) == 0)
                 return s.id;
         }
         i = (i + 1) & lex->mask;
     }
+}
+
+static inline void fill_slot(slot_t *slot, word_key_t key, int64_t id) {
+    slot->prefix = key.prefix;
+    slot->tag = key.tag;
+    slot->id = (int32_t)id;
 }
 
 static int rehash(fw2v_lexicon_t *lex) {
@@ -111,11 +143,9 @@ static int rehash(fw2v_lexicon_t *lex) {
     if (!slots) return -1;
     for (uint64_t i = 0; i <= mask; i++) slots[i].id = -1;
     for (int64_t id = 0; id < lex->n_words; id++) {
-        const uint64_t h = lex->hashes[id];
-        uint64_t i = h & mask;
+        uint64_t i = lex->keys[id].hash & mask;
         while (slots[i].id >= 0) i = (i + 1) & mask;
-        slots[i].tag = (uint32_t)(h >> 32);
-        slots[i].id = (int32_t)id;
+        fill_slot(&slots[i], lex->keys[id], id);
     }
     free(lex->slots);
     lex->slots = slots;
@@ -123,9 +153,9 @@ static int rehash(fw2v_lexicon_t *lex) {
     return 0;
 }
 
-static int64_t lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, uint64_t h,
+static int64_t lexicon_add(fw2v_lexicon_t *lex, const uint8_t *word, int64_t len, word_key_t key,
                            int64_t count) {
-    const int64_t found = find_slot(lex, word, len, h);
+    const int64_t found = find_slot(lex, word, len, key);
     if (found >= 0) {
         lex->counts[found] += count;
         return found;
@@ -134,14 +164,14 @@ static int64_t lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, u
     const int64_t id = lex->n_words;
     if (id >= INT32_MAX) return -1;
     if (id + 1 > lex->cap_words) {
-        /* counts, hashes and offsets grow together (offsets holds one entry more) */
+        /* counts, keys and offsets grow together (offsets holds one entry more) */
         const int64_t cap = lex->cap_words > 0 ? 2 * lex->cap_words : 1024;
         void *p = realloc(lex->counts, sizeof(int64_t) * (size_t)cap);
         if (!p) return -1;
         lex->counts = p;
-        p = realloc(lex->hashes, sizeof(uint64_t) * (size_t)cap);
+        p = realloc(lex->keys, sizeof(word_key_t) * (size_t)cap);
         if (!p) return -1;
-        lex->hashes = p;
+        lex->keys = p;
         p = realloc(lex->offsets, sizeof(int64_t) * (size_t)(cap + 1));
         if (!p) return -1;
         lex->offsets = p;
@@ -152,9 +182,8 @@ static int64_t lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, u
     lex->n_bytes += len;
     lex->offsets[id + 1] = lex->n_bytes;
     lex->counts[id] = count;
-    lex->hashes[id] = h;
-    lex->slots[slot].tag = (uint32_t)(h >> 32);
-    lex->slots[slot].id = (int32_t)id;
+    lex->keys[id] = key;
+    fill_slot(&lex->slots[slot], key, id);
     lex->n_words = id + 1;
     /* at most half full: probe sequences stay short */
     if ((uint64_t)lex->n_words * 2 > lex->mask && rehash(lex) < 0) return -1;
@@ -162,11 +191,13 @@ static int64_t lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, u
 }
 
 int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count) {
-    return lexicon_add(lex, word, len, hash_bytes(word, len), count);
+    const uint8_t *w = (const uint8_t *)word;
+    return lexicon_add(lex, w, len, make_key(w, len, w + len), count);
 }
 
 int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len) {
-    const int64_t id = find_slot(lex, word, len, hash_bytes(word, len));
+    const uint8_t *w = (const uint8_t *)word;
+    const int64_t id = find_slot(lex, w, len, make_key(w, len, w + len));
     return id >= 0 ? id : -1;
 }
 
@@ -252,13 +283,15 @@ static inline int end_sentence(fw2v_tokenizer_t *t) {
     return t->chunk_words > 0 && t->raw >= t->chunk_words ? FW2V_TOK_CHUNK : FW2V_TOK_DONE;
 }
 
-/* One token: counted or looked up, then the sentence ends if it is full. */
-static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *s, int64_t len) {
-    const uint64_t h = hash_bytes(s, len);
+/* One token s[0 .. len), readable up to `limit`: counted or looked up, then the sentence
+ * ends if it is full. */
+static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *s, int64_t len,
+                       const uint8_t *limit) {
+    const word_key_t key = make_key(s, len, limit);
     if (t->count) {
-        if (lexicon_add(lex, s, len, h, 1) < 0) return FW2V_TOK_NOMEM;
+        if (lexicon_add(lex, s, len, key, 1) < 0) return FW2V_TOK_NOMEM;
     } else {
-        const int64_t id = find_slot(lex, s, len, h);
+        const int64_t id = find_slot(lex, s, len, key);
         if (id >= 0) {
             if (t->n_ids == t->cap_ids) {
                 const int64_t cap = t->cap_ids > 0 ? 2 * t->cap_ids : 1 << 16;
@@ -294,7 +327,8 @@ static int append_carry(fw2v_tokenizer_t *t, const uint8_t *s, int64_t len) {
 /* The token made of the carry and the first `len` bytes of this block. */
 static int emit_carry(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *s, int64_t len) {
     if (append_carry(t, s, len) < 0) return FW2V_TOK_NOMEM;
-    const int r = emit(t, lex, t->carry, t->carry_len);
+    const uint8_t *carry = (const uint8_t *)t->carry;
+    const int r = emit(t, lex, carry, t->carry_len, carry + t->carry_len);
     t->carry_len = 0;
     t->carry_chars = 0;
     return r;
@@ -319,7 +353,7 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
             if (t->carry_len > 0) {
                 r = emit_carry(t, lex, tok, p - tok);
             } else {
-                r = emit(t, lex, (const char *)tok, p - tok);
+                r = emit(t, lex, tok, p - tok, stop);
             }
             tok = NULL;
             if (r < 0) goto out;
