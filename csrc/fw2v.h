@@ -73,12 +73,12 @@ typedef struct {
     float *neu1;          /* [dim] CBOW hidden layer */
     float *neu1e;         /* [dim] gradient for the input side */
     float *grad_in;       /* [2 * window * dim] batched skip-gram input gradients */
-    float *g;             /* [2 * window * max_targets] batched skip-gram output gradients */
+    float *g;             /* [2 * window * max_targets + 16] output-term gradients */
     float **rows;         /* [max_targets] output rows of the current example */
-    float *labels;        /* [max_targets] 1 for the true word / code bit 0, else 0 */
-    float *lab;           /* [2 * window * max_targets] labels of a batched block */
-    float *gt;            /* [2 * window * max_targets] the block's gradients, transposed */
+    float *labels;        /* [max_targets + 16] 1 for the true word / code bit 0, else 0 */
+    float *lab;           /* [2 * window * max_targets + 16] labels of a batched block */
     float **in_rows;      /* [2 * window] input rows of a batched block */
+    float **grad_rows;    /* [2 * window] their gradients: rows of grad_in */
     float *logits;        /* [V] full softmax scores (only with softmax) */
     int max_targets;
 } fw2v_thread_t;

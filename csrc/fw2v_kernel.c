@@ -81,89 +81,203 @@ FW2V_INLINE float dot(const float *FW2V_RESTRICT a, const float *FW2V_RESTRICT b
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
+typedef float fw2v_v4 __attribute__((vector_size(16)));
+typedef int32_t fw2v_v8i __attribute__((vector_size(32)));
+typedef int32_t fw2v_v4i __attribute__((vector_size(16)));
+
 FW2V_INLINE void store8(float *p, fw2v_v8 v) { memcpy(p, &v, sizeof v); }
 
-FW2V_INLINE float hsum8(fw2v_v8 s) {
-    return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+FW2V_INLINE fw2v_v4 load4(const float *p) {
+    fw2v_v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
 
-/* Four dot products of h with r0..r3, sharing the loads of h. */
-FW2V_INLINE void dot4(const float *FW2V_RESTRICT h, const float *r0, const float *r1,
-                      const float *r2, const float *r3, int n, float *out) {
-    fw2v_v8 s0 = {0.0f}, s1 = {0.0f}, s2 = {0.0f}, s3 = {0.0f};
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const fw2v_v8 x = load8(h + i);
-        s0 += x * load8(r0 + i);
-        s1 += x * load8(r1 + i);
-        s2 += x * load8(r2 + i);
-        s3 += x * load8(r3 + i);
-    }
-    float a0 = hsum8(s0), a1 = hsum8(s1), a2 = hsum8(s2), a3 = hsum8(s3);
-    for (; i < n; i++) {
-        a0 += h[i] * r0[i];
-        a1 += h[i] * r1[i];
-        a2 += h[i] * r2[i];
-        a3 += h[i] * r3[i];
-    }
-    out[0] = a0;
-    out[1] = a1;
-    out[2] = a2;
-    out[3] = a3;
+FW2V_INLINE void store4(float *p, fw2v_v4 v) { memcpy(p, &v, sizeof v); }
+
+/* Two-vector lane shuffle with constant indices: clang's builtin, or GCC's (which only has
+ * clang's spelling from GCC 12 on). */
+#if defined(__clang__)
+#define FW2V_SHUF8(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#define FW2V_SHUF4(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define FW2V_SHUF8(a, b, ...) __builtin_shuffle(a, b, (fw2v_v8i){__VA_ARGS__})
+#define FW2V_SHUF4(a, b, ...) __builtin_shuffle(a, b, (fw2v_v4i){__VA_ARGS__})
+#endif
+
+/* The lane sums of s0..s3, as one vector: a transposing tree of shuffles and adds, cheaper
+ * than four separate horizontal sums. */
+FW2V_INLINE fw2v_v4 reduce4x8(fw2v_v8 s0, fw2v_v8 s1, fw2v_v8 s2, fw2v_v8 s3) {
+    /* t0 = [s0 01, s1 01, s0 23, s1 23, s0 45, s1 45, s0 67, s1 67], t1 likewise for s2, s3 */
+    const fw2v_v8 t0 = FW2V_SHUF8(s0, s1, 0, 8, 2, 10, 4, 12, 6, 14) +
+                       FW2V_SHUF8(s0, s1, 1, 9, 3, 11, 5, 13, 7, 15);
+    const fw2v_v8 t1 = FW2V_SHUF8(s2, s3, 0, 8, 2, 10, 4, 12, 6, 14) +
+                       FW2V_SHUF8(s2, s3, 1, 9, 3, 11, 5, 13, 7, 15);
+    /* u = [s0 0-3, s1 0-3, s2 0-3, s3 0-3, s0 4-7, s1 4-7, s2 4-7, s3 4-7] */
+    const fw2v_v8 u = FW2V_SHUF8(t0, t1, 0, 1, 8, 9, 4, 5, 12, 13) +
+                      FW2V_SHUF8(t0, t1, 2, 3, 10, 11, 6, 7, 14, 15);
+    fw2v_v4 a, b;
+    memcpy(&a, &u, sizeof a);
+    memcpy(&b, (const char *)&u + sizeof a, sizeof b);
+    return a + b;
 }
 
-/* y += sum_j c[j] * rows[j], 32 floats at a time with the sum over j held in registers:
- * one load per multiply-add instead of an axpy's two loads and a store. */
-FW2V_INLINE void combine(float *FW2V_RESTRICT y, float *const *rows, const float *c, int n_rows,
-                         int n) {
-    int i = 0;
-    for (; i + 32 <= n; i += 32) {
-        fw2v_v8 a0 = load8(y + i), a1 = load8(y + i + 8), a2 = load8(y + i + 16),
-                a3 = load8(y + i + 24);
-        for (int j = 0; j < n_rows; j++) {
-            const float *r = rows[j] + i;
-            const float cj = c[j];
-            a0 += cj * load8(r);
-            a1 += cj * load8(r + 8);
-            a2 += cj * load8(r + 16);
-            a3 += cj * load8(r + 24);
+FW2V_INLINE fw2v_v4 reduce4x4(fw2v_v4 s0, fw2v_v4 s1, fw2v_v4 s2, fw2v_v4 s3) {
+    const fw2v_v4 t0 = FW2V_SHUF4(s0, s1, 0, 4, 2, 6) + FW2V_SHUF4(s0, s1, 1, 5, 3, 7);
+    const fw2v_v4 t1 = FW2V_SHUF4(s2, s3, 0, 4, 2, 6) + FW2V_SHUF4(s2, s3, 1, 5, 3, 7);
+    return FW2V_SHUF4(t0, t1, 0, 1, 4, 5) + FW2V_SHUF4(t0, t1, 2, 3, 6, 7);
+}
+
+/* out[a * ldo + b] = h[a] . r[b] for a < nh <= 2, b < nr <= 4 (constants once inlined).
+ * The nh * nr partial sums stay in registers: eight independent multiply-add chains for a
+ * 2 x 4 tile, enough to hide the latency of the FMA unit, and each load feeds two (row) or
+ * four (input) products. A remainder of 4 (dim 100, 300) is done 4 wide, not one by one. */
+FW2V_INLINE void dot_tile(float *const *h, const int nh, float *const *r, const int nr, int n,
+                          float *out, int ldo) {
+    fw2v_v8 s[2][4];
+    fw2v_v4 q[2][4];
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 4; b++) {
+            s[a][b] = (fw2v_v8){0.0f};
+            q[a][b] = (fw2v_v4){0.0f};
         }
-        store8(y + i, a0);
-        store8(y + i + 8, a1);
-        store8(y + i + 16, a2);
-        store8(y + i + 24, a3);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        fw2v_v8 x[2];
+        for (int a = 0; a < nh; a++) x[a] = load8(h[a] + i);
+        for (int b = 0; b < nr; b++) {
+            const fw2v_v8 y = load8(r[b] + i);
+            for (int a = 0; a < nh; a++) s[a][b] += x[a] * y;
+        }
+    }
+    if (i + 4 <= n) {
+        fw2v_v4 x[2];
+        for (int a = 0; a < nh; a++) x[a] = load4(h[a] + i);
+        for (int b = 0; b < nr; b++) {
+            const fw2v_v4 y = load4(r[b] + i);
+            for (int a = 0; a < nh; a++) q[a][b] += x[a] * y;
+        }
+        i += 4;
+    }
+    for (int a = 0; a < nh; a++) {
+        const fw2v_v4 sum = reduce4x8(s[a][0], s[a][1], s[a][2], s[a][3]) +
+                            reduce4x4(q[a][0], q[a][1], q[a][2], q[a][3]);
+        for (int b = 0; b < nr; b++) {
+            float v = sum[b];
+            for (int k = i; k < n; k++) v += h[a][k] * r[b][k];
+            out[a * ldo + b] = v;
+        }
+    }
+}
+
+/* y[a] (+)= sum_j c[a * cy + j * cj] * rows[j] for a < ny <= 2 (a constant once inlined);
+ * y[a] is overwritten when accumulate is 0. Blocks of 64 floats of one output or 32 of two,
+ * the sums over j held in eight registers: eight independent chains, and one load per two
+ * multiply-adds with two outputs. */
+FW2V_INLINE void combine_tile(float *const *y, const int ny, float *const *rows, int n_rows,
+                              const float *c, int cy, int cj, int n, const int accumulate) {
+    const int nv = ny == 1 ? 8 : 4; /* vectors of 8 per output in a block */
+    int i = 0;
+    for (; i + 8 * nv <= n; i += 8 * nv) {
+        fw2v_v8 acc[2][8];
+        for (int a = 0; a < ny; a++)
+            for (int v = 0; v < nv; v++)
+                acc[a][v] = accumulate ? load8(y[a] + i + 8 * v) : (fw2v_v8){0.0f};
+        for (int j = 0; j < n_rows; j++) {
+            const float *rj = rows[j] + i;
+            float cc[2];
+            for (int a = 0; a < ny; a++) cc[a] = c[a * cy + j * cj];
+            for (int v = 0; v < nv; v++) {
+                const fw2v_v8 x = load8(rj + 8 * v);
+                for (int a = 0; a < ny; a++) acc[a][v] += cc[a] * x;
+            }
+        }
+        for (int a = 0; a < ny; a++)
+            for (int v = 0; v < nv; v++) store8(y[a] + i + 8 * v, acc[a][v]);
     }
     for (; i + 8 <= n; i += 8) {
-        fw2v_v8 a = load8(y + i);
-        for (int j = 0; j < n_rows; j++) a += c[j] * load8(rows[j] + i);
-        store8(y + i, a);
+        fw2v_v8 acc[2];
+        for (int a = 0; a < ny; a++) acc[a] = accumulate ? load8(y[a] + i) : (fw2v_v8){0.0f};
+        for (int j = 0; j < n_rows; j++) {
+            const fw2v_v8 x = load8(rows[j] + i);
+            for (int a = 0; a < ny; a++) acc[a] += c[a * cy + j * cj] * x;
+        }
+        for (int a = 0; a < ny; a++) store8(y[a] + i, acc[a]);
     }
-    for (; i < n; i++) {
-        float a = y[i];
-        for (int j = 0; j < n_rows; j++) a += c[j] * rows[j][i];
-        y[i] = a;
+    if (i + 4 <= n) {
+        fw2v_v4 acc[2];
+        for (int a = 0; a < ny; a++) acc[a] = accumulate ? load4(y[a] + i) : (fw2v_v4){0.0f};
+        for (int j = 0; j < n_rows; j++) {
+            const fw2v_v4 x = load4(rows[j] + i);
+            for (int a = 0; a < ny; a++) acc[a] += c[a * cy + j * cj] * x;
+        }
+        for (int a = 0; a < ny; a++) store4(y[a] + i, acc[a]);
+        i += 4;
     }
+    for (; i < n; i++)
+        for (int a = 0; a < ny; a++) {
+            float v = accumulate ? y[a][i] : 0.0f;
+            for (int j = 0; j < n_rows; j++) v += c[a * cy + j * cj] * rows[j][i];
+            y[a][i] = v;
+        }
 }
 #else
-FW2V_INLINE void dot4(const float *h, const float *r0, const float *r1, const float *r2,
-                      const float *r3, int n, float *out) {
-    out[0] = dot(h, r0, n);
-    out[1] = dot(h, r1, n);
-    out[2] = dot(h, r2, n);
-    out[3] = dot(h, r3, n);
+FW2V_INLINE void dot_tile(float *const *h, int nh, float *const *r, int nr, int n, float *out,
+                          int ldo) {
+    for (int a = 0; a < nh; a++)
+        for (int b = 0; b < nr; b++) out[a * ldo + b] = dot(h[a], r[b], n);
 }
 
-FW2V_INLINE void combine(float *y, float *const *rows, const float *c, int n_rows, int n) {
-    for (int j = 0; j < n_rows; j++)
-        for (int i = 0; i < n; i++) y[i] += c[j] * rows[j][i];
+FW2V_INLINE void combine_tile(float *const *y, int ny, float *const *rows, int n_rows,
+                              const float *c, int cy, int cj, int n, int accumulate) {
+    for (int a = 0; a < ny; a++) {
+        if (!accumulate) memset(y[a], 0, sizeof(float) * n);
+        for (int j = 0; j < n_rows; j++)
+            for (int i = 0; i < n; i++) y[a][i] += c[a * cy + j * cj] * rows[j][i];
+    }
 }
 #endif
 
-/* out[j] = h . rows[j] for j < n_rows, four rows at a time. */
-FW2V_INLINE void dots(const float *h, float *const *rows, int n_rows, int n, float *out) {
-    int j = 0;
-    for (; j + 4 <= n_rows; j += 4) dot4(h, rows[j], rows[j + 1], rows[j + 2], rows[j + 3], n, out + j);
-    for (; j < n_rows; j++) out[j] = dot(h, rows[j], n);
+/* out[a * ldo + b] = h[a] . rows[b] for a < n_h, b < n_rows: 2 x 4 tiles, and the edges
+ * with tiles of constant smaller shapes (so that each one keeps its sums in registers). */
+FW2V_INLINE void dots(float *const *h, int n_h, float *const *rows, int n_rows, int n, float *out,
+                      int ldo) {
+    int a = 0;
+    for (; a + 2 <= n_h; a += 2) {
+        int b = 0;
+        for (; b + 4 <= n_rows; b += 4) dot_tile(h + a, 2, rows + b, 4, n, out + a * ldo + b, ldo);
+        switch (n_rows - b) {
+        case 3: dot_tile(h + a, 2, rows + b, 3, n, out + a * ldo + b, ldo); break;
+        case 2: dot_tile(h + a, 2, rows + b, 2, n, out + a * ldo + b, ldo); break;
+        case 1: dot_tile(h + a, 2, rows + b, 1, n, out + a * ldo + b, ldo); break;
+        }
+    }
+    if (a < n_h) {
+        int b = 0;
+        for (; b + 4 <= n_rows; b += 4) dot_tile(h + a, 1, rows + b, 4, n, out + a * ldo + b, ldo);
+        switch (n_rows - b) {
+        case 3: dot_tile(h + a, 1, rows + b, 3, n, out + a * ldo + b, ldo); break;
+        case 2: dot_tile(h + a, 1, rows + b, 2, n, out + a * ldo + b, ldo); break;
+        case 1: dot_tile(h + a, 1, rows + b, 1, n, out + a * ldo + b, ldo); break;
+        }
+    }
+}
+
+/* y[a] (+)= sum_j c[a * cy + j * cj] * rows[j] for a < n_y: two outputs at a time.
+ * Two equal outputs (a noise word drawn twice) are done one after the other: a tile holds
+ * both sums in registers and the second store would drop the first update. */
+FW2V_INLINE void combine(float *const *y, int n_y, float *const *rows, int n_rows, const float *c,
+                         int cy, int cj, int n, const int accumulate) {
+    int a = 0;
+    for (; a + 2 <= n_y; a += 2) {
+        if (y[a] != y[a + 1]) {
+            combine_tile(y + a, 2, rows, n_rows, c + a * cy, cy, cj, n, accumulate);
+        } else {
+            combine_tile(y + a, 1, rows, n_rows, c + a * cy, cy, cj, n, accumulate);
+            combine_tile(y + a + 1, 1, rows, n_rows, c + (a + 1) * cy, cy, cj, n, accumulate);
+        }
+    }
+    if (a < n_y) combine_tile(y + a, 1, rows, n_rows, c + a * cy, cy, cj, n, accumulate);
 }
 
 /* y += a * x */
@@ -236,11 +350,21 @@ FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t
     return n;
 }
 
-/* exp(-x) for 0 <= x <= 87, to about 2 ulp: Cody-Waite reduction to r in [-ln2/2, ln2/2],
- * a degree-6 polynomial for exp(r), and 2^n put into the exponent bits. Written with plain
- * arithmetic (no libm call, no branch) so that loops calling it vectorise. */
+/* exp(-x) for x >= 0, to about 2 ulp: Cody-Waite reduction to r in [-ln2/2, ln2/2], a
+ * degree-6 polynomial for exp(r), and 2^n put into the exponent bits. x is clamped to 87
+ * (inf and NaN too), so the result stays a normal float. Written with plain arithmetic (no
+ * libm call, no branch) so that loops calling it vectorise. The clamp compares the bit
+ * patterns (ordered like the values for x >= 0, NaN above inf) rather than the floats: a
+ * float `x < 87 ? x : 87` is kept as a branch (its NaN case), which GCC then threads,
+ * folding exp(-87) to a constant on one side, and the loop is left with control flow
+ * around a float-to-int conversion that may trap, which the vectoriser refuses. */
 FW2V_INLINE float exp_neg(float x) {
-    const float y = -(x < 87.0f ? x : 87.0f);
+    union {
+        float f;
+        uint32_t u;
+    } c = {x};
+    c.u = c.u < 0x42AE0000u ? c.u : 0x42AE0000u; /* 87.0f */
+    const float y = -c.f;
     const float n = (float)(int32_t)(y * 1.44269504088896341f - 0.5f); /* round(y / ln2) */
     const float r = (y - n * 0.693359375f) - n * -2.12194440e-4f;
     float q = 1.9875691500e-4f;
@@ -273,27 +397,71 @@ FW2V_INLINE float log1p_unit(float e) {
     return 2.0f * s * q;
 }
 
+/* sigmoid(f) from e = exp(-|f|): 1 / (1 + e) for f >= 0, e / (1 + e) below. The choice is
+ * made on the bits, not with `f >= 0 ? inv : e * inv`: GCC moves the product into a branch
+ * of its own, and that control flow keeps the gradient loop from vectorising. */
+FW2V_INLINE float sigmoid_from(float f, float e) {
+    const float inv = 1.0f / (1.0f + e);
+    union {
+        float f;
+        uint32_t u;
+    } pos = {inv}, neg = {e * inv};
+    const uint32_t m = -(uint32_t)(f >= 0.0f);
+    pos.u = (pos.u & m) | (neg.u & ~m);
+    return pos.f;
+}
+
+/* Terms per block of the gradient pass; the term buffers (g, labels, lab) hold this many
+ * floats beyond their last term. */
+#define FW2V_GBLOCK 16
+
 /* Turn the dot products fg[k] of n output terms into gradients, in place:
  * fg[k] = (label[k] - sigmoid(fg[k])) * alpha, and add each term's -log p(label) to the
- * loss: softplus(f) for label 0, softplus(-f) for label 1, from the same exp(-|f|). One
- * pass over all the terms of an example, which the compiler vectorises. Returns 0 (and
- * flags the state: training diverged) if a dot product is not finite. */
+ * loss: softplus(f) for label 0, softplus(-f) for label 1, from the same exp(-|f|).
+ * Returns 0 (and flags the state: training diverged) if a dot product is not finite.
+ *
+ * The terms are processed in whole blocks of FW2V_GBLOCK, with the block's tail padded
+ * (f = 0, label 0; the padding's loss is masked out and its gradient never read): a loop
+ * of unknown length leaves up to 15 terms to a scalar remainder loop, and with the 50-100
+ * terms of a skip-gram window those scalar exps and divisions took a third of the time of
+ * hierarchical softmax. The loss (one more division and a polynomial per term) is only
+ * computed when it is asked for. */
 FW2V_INLINE int gradients(fw2v_thread_t *t, int compute_loss, float *FW2V_RESTRICT fg,
-                          const float *FW2V_RESTRICT label, int n, float alpha) {
+                          float *FW2V_RESTRICT label, int n, float alpha) {
+    const int n_pad = (n + FW2V_GBLOCK - 1) / FW2V_GBLOCK * FW2V_GBLOCK;
+    for (int k = n; k < n_pad; k++) {
+        fg[k] = 0.0f;
+        label[k] = 0.0f;
+    }
     int bad = 0;
     float loss = 0.0f;
+    if (compute_loss) {
+        for (int b = 0; b < n_pad; b += FW2V_GBLOCK) {
 #pragma omp simd reduction(+ : loss) reduction(| : bad)
-    for (int k = 0; k < n; k++) {
-        const float f = fg[k];
-        const int nonfinite = !(fabsf(f) <= 3.0e38f);
-        const float a = nonfinite ? 0.0f : fabsf(f);
-        const float e = exp_neg(a);
-        const float inv = 1.0f / (1.0f + e);
-        const float sig = f >= 0.0f ? inv : e * inv;
-        const float z = label[k] > 0.5f ? -f : f;
-        fg[k] = (label[k] - sig) * alpha;
-        loss += (z > 0.0f ? z : 0.0f) + log1p_unit(e);
-        bad |= nonfinite;
+            for (int k = b; k < b + FW2V_GBLOCK; k++) {
+                const float f = fg[k];
+                const int nonfinite = !(fabsf(f) <= 3.0e38f);
+                const float e = exp_neg(fabsf(f));
+                const float sig = sigmoid_from(f, e);
+                const float z = label[k] > 0.5f ? -f : f;
+                fg[k] = (label[k] - sig) * alpha;
+                const float term = (z > 0.0f ? z : 0.0f) + log1p_unit(e);
+                loss += k < n ? term : 0.0f;
+                bad |= nonfinite;
+            }
+        }
+    } else {
+        for (int b = 0; b < n_pad; b += FW2V_GBLOCK) {
+#pragma omp simd reduction(| : bad)
+            for (int k = b; k < b + FW2V_GBLOCK; k++) {
+                const float f = fg[k];
+                const int nonfinite = !(fabsf(f) <= 3.0e38f);
+                const float e = exp_neg(fabsf(f));
+                const float sig = sigmoid_from(f, e);
+                fg[k] = (label[k] - sig) * alpha;
+                bad |= nonfinite;
+            }
+        }
     }
     if (bad) {
         t->status = FW2V_ERR_NONFINITE;
@@ -351,9 +519,10 @@ FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     const int dim = p->dim;
     const int n = gather_targets(p, t, centre, negs);
     float *g = t->g;
-    dots(h, t->rows, n, dim, g);
+    float *hh = (float *)h;
+    dots(&hh, 1, t->rows, n, dim, g, n);
     if (!gradients(t, p->compute_loss, g, t->labels, n, alpha)) return;
-    combine(neu1e, t->rows, g, n, dim);
+    combine(&neu1e, 1, t->rows, n, g, 0, 1, dim, 1);
     for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
     if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
 }
@@ -381,25 +550,21 @@ FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
                           int32_t centre, const int32_t *negs, float alpha) {
     const int dim = p->dim;
     const int n = gather_targets(p, t, centre, negs);
-    float *g = t->g, *gt = t->gt;
+    float *g = t->g; /* g[m * n + j]: context row m against output row j */
     float **in = t->in_rows;
     for (int m = 0; m < n_ctx; m++) {
         in[m] = p->w_in + (int64_t)ctx[m] * dim;
-        dots(in[m], t->rows, n, dim, g + m * n);
-        for (int j = 0; j < n; j++) t->lab[m * n + j] = t->labels[j];
+        memcpy(t->lab + m * n, t->labels, sizeof(float) * n);
     }
+    dots(in, n_ctx, t->rows, n, dim, g, n);
     if (!gradients(t, p->compute_loss, g, t->lab, n_ctx * n, alpha)) return;
     /* input gradients from the old output rows */
-    for (int m = 0; m < n_ctx; m++) {
-        float *gi = t->grad_in + (int64_t)m * dim;
-        memset(gi, 0, sizeof(float) * dim);
-        combine(gi, t->rows, g + m * n, n, dim);
-    }
-    /* output rows from the old input rows (g transposed: one row's coefficients together) */
-    for (int m = 0; m < n_ctx; m++)
-        for (int j = 0; j < n; j++) gt[j * n_ctx + m] = g[m * n + j];
-    for (int j = 0; j < n; j++) combine(t->rows[j], in, gt + j * n_ctx, n_ctx, dim);
-    for (int m = 0; m < n_ctx; m++) axpy(1.0f, t->grad_in + (int64_t)m * dim, in[m], dim);
+    float **gi = t->grad_rows;
+    for (int m = 0; m < n_ctx; m++) gi[m] = t->grad_in + (int64_t)m * dim;
+    combine(gi, n_ctx, t->rows, n, g, n, 1, dim, 0);
+    /* output rows from the old input rows */
+    combine(t->rows, n, in, n_ctx, g, 1, n, dim, 1);
+    for (int m = 0; m < n_ctx; m++) axpy(1.0f, gi[m], in[m], dim);
     t->examples += n_ctx;
 }
 
@@ -530,12 +695,14 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->neu1 = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->neu1e = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->grad_in = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)p->dim);
-    t->g = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
+    /* the gradient pass pads the terms to whole blocks (see gradients) */
+    const size_t n_terms = 2 * (size_t)window * (size_t)t->max_targets + FW2V_GBLOCK;
+    t->g = aligned_zalloc(sizeof(float) * n_terms);
     t->rows = aligned_zalloc(sizeof(float *) * (size_t)t->max_targets);
-    t->labels = aligned_zalloc(sizeof(float) * (size_t)t->max_targets);
-    t->lab = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
-    t->gt = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)t->max_targets);
+    t->labels = aligned_zalloc(sizeof(float) * ((size_t)t->max_targets + FW2V_GBLOCK));
+    t->lab = aligned_zalloc(sizeof(float) * n_terms);
     t->in_rows = aligned_zalloc(sizeof(float *) * 2 * (size_t)window);
+    t->grad_rows = aligned_zalloc(sizeof(float *) * 2 * (size_t)window);
     if (p->softmax) {
         t->logits = aligned_zalloc(sizeof(float) * (size_t)p->vocab_size);
         if (!t->logits) {
@@ -544,7 +711,7 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
         }
     }
     if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
-        !t->rows || !t->labels || !t->lab || !t->gt || !t->in_rows) {
+        !t->rows || !t->labels || !t->lab || !t->in_rows || !t->grad_rows) {
         fw2v_thread_free(t);
         return NULL;
     }
@@ -565,8 +732,8 @@ void fw2v_thread_free(fw2v_thread_t *t) {
     free(t->rows);
     free(t->labels);
     free(t->lab);
-    free(t->gt);
     free(t->in_rows);
+    free(t->grad_rows);
     free(t->logits);
     free(t);
 }

@@ -4,6 +4,7 @@ gradients against finite differences."""
 from __future__ import annotations
 
 import heapq
+import zlib
 
 import numpy as np
 import pytest
@@ -43,10 +44,10 @@ def tree_tables(counts):
     return (np.array(codes, np.uint8), np.array(points, np.int32), np.array(offsets, np.int64))
 
 
-def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3):
-    w_in = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
-    w_ns = ((rng.random((V, DIM)) - 0.5) / 2).astype(np.float32)
-    w_hs = ((rng.random((V - 1, DIM)) - 0.5) / 2).astype(np.float32)
+def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3, dim=DIM):
+    w_in = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
+    w_ns = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
+    w_hs = ((rng.random((V - 1, dim)) - 0.5) / 2).astype(np.float32)
     counts = rng.integers(1, 100, V)
     codes, points, offsets = tree_tables(counts)
     prob = np.ones(V, np.float32)
@@ -94,8 +95,12 @@ LAYER_IDS = ["ns", "hs", "ns+hs"]
 @pytest.mark.parametrize("kind", ["sg_pair", "sg_batch", "cbow_mean", "cbow_sum"])
 @pytest.mark.parametrize(("negative", "hs"), LAYERS, ids=LAYER_IDS)
 @pytest.mark.parametrize("steps", [1, 200])
-def test_kernel_matches_reference(kind, negative, hs, steps):
-    rng = np.random.default_rng(hash((kind, negative, hs, steps)) % 2**32)
+# 8: one vector; 37 = 32 + 4 + 1 and 100 = 64 + 32 + 4: every block width and tail of the
+# register-tiled loops
+@pytest.mark.parametrize("dim", [DIM, 37, 100])
+def test_kernel_matches_reference(kind, negative, hs, steps, dim):
+    # crc32, not hash(): str hashes change from run to run, and a failure must reproduce
+    rng = np.random.default_rng(zlib.crc32(repr((kind, negative, hs, steps, dim)).encode()))
     mean = kind != "cbow_sum"
     tables, cw, rw, tree = make_problem(
         rng,
@@ -104,6 +109,7 @@ def test_kernel_matches_reference(kind, negative, hs, steps):
         hs=hs,
         batched=kind == "sg_batch",
         cbow_mean=mean,
+        dim=dim,
     )
     hs_tables = tree if hs else None
     initial = rw["in"].copy()
@@ -161,6 +167,27 @@ def test_sg_batch_with_one_context_equals_pair():
     t2.example("sg_pair", np.array([2], np.int32), 5, negs, 0.05)
     for a, b in zip(w1, w2):
         np.testing.assert_allclose(a, b, atol=1e-7)
+
+
+@pytest.mark.parametrize("kind", ["sg_pair", "sg_batch", "cbow"])
+@pytest.mark.parametrize("dim", [DIM, 100])
+def test_a_noise_word_drawn_twice_gets_both_updates(kind, dim):
+    """Frequent noise words are often drawn twice for one example: the row must move by the
+    sum of both gradients (as word2vec.c's sequential loop does), not by one of them. A
+    kernel that updates two output rows at once in registers would lose one update here."""
+    rng = np.random.default_rng(3)
+    tables, cw, rw, _ = make_problem(rng, negative=6, batched=kind == "sg_batch", dim=dim)
+    ctx = np.array([1, 2, 3], np.int32)
+    negs = np.array([[9, 7, 7, 9, 9, 7]] * len(ctx), np.int32)  # pairs of equal rows
+    tables.example(kind, ctx, 4, negs, 0.2)
+    if kind == "sg_pair":
+        for m, c in enumerate(ctx):
+            ref.sg_pair(rw, int(c), 4, negs[m], 0.2)
+    elif kind == "sg_batch":
+        ref.sg_batch(rw, ctx, 4, negs[0], 0.2)
+    else:
+        ref.cbow(rw, ctx, 4, negs[0], 0.2)
+    assert_close(cw, rw)
 
 
 @pytest.mark.parametrize("labels", [[1, 0, 0, 0], [1, 1, 0, 1, 0]])
@@ -337,8 +364,9 @@ def test_full_softmax_step_lowers_the_loss():
 def test_saturated_sigmoid_matches_reference(kind, scale):
     """Large weights push |f| to tens: the polynomial exp must stay exact where libm's would."""
     rng = np.random.default_rng(int(scale))
-    tables, cw, rw, tree = make_problem(rng, sg=kind == "sg_batch", negative=3, hs=1,
-                                        batched=kind == "sg_batch")
+    tables, cw, rw, tree = make_problem(
+        rng, sg=kind == "sg_batch", negative=3, hs=1, batched=kind == "sg_batch"
+    )
     for a in cw:
         a *= scale
     for k in rw:
