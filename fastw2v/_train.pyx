@@ -103,6 +103,10 @@ def build_info():
     }
 
 
+SHARDS_PER_THREAD = 4
+"""Shards a chunk is cut into per thread (see KernelTables.train_chunk)."""
+
+
 cdef class KernelTables:
     """The read-only arrays and settings of one training run, checked once.
 
@@ -229,7 +233,7 @@ cdef class KernelTables:
 
     def train_chunk(self, const int32_t[::1] tokens, const int64_t[::1] offsets,
                     int64_t words_before, uint64_t seed, int n_threads):
-        """Train on one chunk of sentences, split into ``n_threads`` shards of about equal size.
+        """Train on one chunk of sentences, split into shards of about equal size.
 
         Parameters
         ----------
@@ -240,9 +244,9 @@ cdef class KernelTables:
         words_before : int
             Words trained before this chunk over the whole run (learning-rate position).
         seed : int
-            Seed of this chunk; thread ``i`` seeds its RNG from ``(seed, i)``.
+            Seed of this chunk; shard ``i`` seeds its RNG from ``(seed, i)``.
         n_threads : int
-            Number of shards, each run by one thread.
+            Threads; the chunk is cut into ``SHARDS_PER_THREAD`` shards per thread.
 
         Returns
         -------
@@ -276,8 +280,14 @@ cdef class KernelTables:
         if n_sent == 0:
             return (0.0, 0, 0, 0, 0)
 
-        # Shard boundaries: sentence indices splitting the chunk's words into equal parts.
-        cdef int n_shards = n_threads if n_threads < n_sent else <int>n_sent
+        # Shard boundaries: sentence indices splitting the chunk's words into equal parts,
+        # several per thread, handed out dynamically: a thread that loses its core for a
+        # while (to the reader thread, or another process) leaves its remaining shards to
+        # the others instead of making them wait at the end of the chunk. Each shard has
+        # its own RNG seeded from (seed, shard), so one thread gives the same result
+        # whatever the order, and the result does not depend on timing.
+        cdef int64_t want = <int64_t>n_threads * SHARDS_PER_THREAD
+        cdef int n_shards = <int>(want if want < n_sent else n_sent)
         bounds = np.searchsorted(np.asarray(offsets), np.linspace(0, n_tok, n_shards + 1)[1:-1])
         cdef int64_t[::1] sb = np.concatenate(([0], bounds, [n_sent])).astype(np.int64)
 
@@ -292,7 +302,8 @@ cdef class KernelTables:
                 if states[k] == NULL:
                     raise MemoryError("could not allocate thread scratch buffers")
             with nogil:
-                for k in prange(n_shards, schedule="static", num_threads=n_shards):
+                for k in prange(n_shards, schedule="dynamic", chunksize=1,
+                                num_threads=n_threads):
                     if sb[k + 1] > sb[k]:
                         fw2v_train_sentences(&self.p, states[k], &tokens[0], &offsets[0],
                                              sb[k], sb[k + 1], words_before + offsets[sb[k]])

@@ -15,8 +15,18 @@ from fastw2v import Word2Vec
 from fastw2v.cli import main as cli_main
 from fastw2v.vectors import KeyedVectors
 
-KW = dict(vector_size=16, sg=1, hs=1, negative=3, min_count=1, epochs=3, workers=1, seed=4,
-          batch_words=2_000, progress=False)
+KW = dict(
+    vector_size=16,
+    sg=1,
+    hs=1,
+    negative=3,
+    min_count=1,
+    epochs=3,
+    workers=1,
+    seed=4,
+    batch_words=2_000,
+    progress=False,
+)
 
 
 def corpus(n_sentences=1_000, length=10, vocab=200, seed=0):
@@ -67,8 +77,9 @@ def test_periodic_checkpoints_are_resumable(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        model.train(sentences, checkpoint=path, checkpoint_words=4_000,
-                    chunk_hook=stop_after_checkpoints)
+        model.train(
+            sentences, checkpoint=path, checkpoint_words=4_000, chunk_hook=stop_after_checkpoints
+        )
     resumed = Word2Vec.load(path)  # the last periodic checkpoint, not the interrupted model
     assert resumed._resume is not None and resumed._resume["done"] > 0
     resumed.train(sentences, resume=True)
@@ -91,10 +102,35 @@ def write_corpus(path, n_sentences):
 
 
 def cli_args(corpus_path, out, *extra):
-    return [sys.executable, "-m", "fastw2v", "train", "-train", str(corpus_path),
-            "-output", str(out), "-size", "32", "-iter", "3", "-min-count", "1", "-threads", "1",
-            "-cbow", "0", "-hs", "1", "-negative", "3", "--batch-words", "5000", "-debug", "0",
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "fastw2v",
+        "train",
+        "-train",
+        str(corpus_path),
+        "-output",
+        str(out),
+        "-size",
+        "32",
+        "-iter",
+        "3",
+        "-min-count",
+        "1",
+        "-threads",
+        "1",
+        "-cbow",
+        "0",
+        "-hs",
+        "1",
+        "-negative",
+        "3",
+        "--batch-words",
+        "5000",
+        "-debug",
+        "0",
+        *extra,
+    ]
 
 
 def wait_for(predicate, proc, timeout=60.0):
@@ -116,8 +152,9 @@ def test_sigkill_mid_run_then_resume_matches_uninterrupted(tmp_path):
 
     ckpt = tmp_path / "run.ckpt"
     out = tmp_path / "vectors.txt"
-    proc = subprocess.Popen(cli_args(corpus_path, out, "--checkpoint", str(ckpt),
-                                     "--checkpoint-every", "50000"))
+    proc = subprocess.Popen(
+        cli_args(corpus_path, out, "--checkpoint", str(ckpt), "--checkpoint-every", "50000")
+    )
     started = wait_for(ckpt.exists, proc)
     proc.kill()
     proc.wait(timeout=60)
@@ -139,8 +176,16 @@ def test_sigint_stops_promptly_and_saves_only_when_asked(tmp_path, save):
     write_corpus(corpus_path, 60_000)
     out, model_path = tmp_path / "v.txt", tmp_path / "m.fw2v"
     marker = tmp_path / "first.ckpt"  # written after the first chunks: training is running
-    extra = ["--save-model", str(model_path), "--checkpoint", str(marker),
-             "--checkpoint-every", "5000", "-iter", "20"]
+    extra = [
+        "--save-model",
+        str(model_path),
+        "--checkpoint",
+        str(marker),
+        "--checkpoint-every",
+        "5000",
+        "-iter",
+        "20",
+    ]
     if save:
         extra.append("--save-on-interrupt")
     proc = subprocess.Popen(cli_args(corpus_path, out, *extra), stderr=subprocess.PIPE, text=True)
@@ -167,8 +212,19 @@ def test_not_enough_disk_space_is_refused_before_training(tmp_path, monkeypatch,
     write_corpus(corpus_path, 100)
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 100, 100))
-    rc = cli_main(["train", "-train", str(corpus_path), "-output", str(tmp_path / "v.bin"),
-                   "-min-count", "1", "-debug", "0"])
+    rc = cli_main(
+        [
+            "train",
+            "-train",
+            str(corpus_path),
+            "-output",
+            str(tmp_path / "v.bin"),
+            "-min-count",
+            "1",
+            "-debug",
+            "0",
+        ]
+    )
     assert rc == 1
     assert "not enough disk space" in capsys.readouterr().err
     assert not (tmp_path / "v.bin").exists()
@@ -181,6 +237,17 @@ def test_unwritable_output_is_refused_before_training(tmp_path, capsys):
     write_corpus(corpus_path, 100)
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    rc = cli_main(["train", "-train", str(corpus_path), "-output", str(locked / "v.bin"),
-                   "-min-count", "1", "-debug", "0"])
+    rc = cli_main(
+        [
+            "train",
+            "-train",
+            str(corpus_path),
+            "-output",
+            str(locked / "v.bin"),
+            "-min-count",
+            "1",
+            "-debug",
+            "0",
+        ]
+    )
     assert rc == 1 and "not writable" in capsys.readouterr().err

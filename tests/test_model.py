@@ -508,8 +508,16 @@ def test_cli_unknown_word_message_is_plain(tmp_path, capsys):
 
 def test_id_cache_gives_the_same_model_as_streaming():
     """Replaying the first epoch's encoded chunks is exactly re-reading the corpus."""
-    kw = dict(vector_size=8, sg=1, min_count=1, epochs=3, workers=1, seed=5, batch_words=3000,
-              progress=False)
+    kw = dict(
+        vector_size=8,
+        sg=1,
+        min_count=1,
+        epochs=3,
+        workers=1,
+        seed=5,
+        batch_words=3000,
+        progress=False,
+    )
     cached = Word2Vec(CORPUS, cache_ids=True, **kw)
     streamed = Word2Vec(CORPUS, cache_ids=False, **kw)
     assert cached.w_in.tobytes() == streamed.w_in.tobytes()
