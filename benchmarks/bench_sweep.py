@@ -36,39 +36,74 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 for threads in (int(t) for t in args.threads.split(",")):
                     for system in systems:
                         spec = bp.Spec(
-                            system=system, mode=mode,
+                            system=system,
+                            mode=mode,
                             corpus=str(gensim_path if system == "gensim" else corpus),
                             out=str(workdir / f"{system}-{mode}-{dim}-{threads}.bin"),
-                            threads=threads, epochs=args.epochs, dim=dim, window=5,
-                            negative=5, sample=1e-4, min_count=5,
+                            threads=threads,
+                            epochs=args.epochs,
+                            dim=dim,
+                            window=5,
+                            negative=5,
+                            sample=1e-4,
+                            min_count=5,
                             alpha=0.025 if bp.MODES[mode][0] else 0.05,
                         )
-                        res = bp.run_one(spec, workdir, w2v_binary, None)
-                        row = {"system": system, "mode": mode, "dim": dim, "threads": threads,
-                               "status": res.get("status", "ok")}
+                        # The fastest of --repeats runs: on a shared machine, noise only
+                        # ever makes a run slower, and short jobs are the most exposed.
+                        results = [
+                            bp.run_one(spec, workdir, w2v_binary, None) for _ in range(args.repeats)
+                        ]
+                        timed = [r for r in results if r.get("seconds")]
+                        res = min(timed, key=lambda r: r["seconds"]) if timed else results[0]
+                        row = {
+                            "system": system,
+                            "mode": mode,
+                            "dim": dim,
+                            "threads": threads,
+                            "status": res.get("status", "ok"),
+                        }
                         if res.get("seconds"):
                             wps = words * args.epochs / res["seconds"]
-                            row.update(seconds=res["seconds"], words_per_sec=wps,
-                                       words_per_sec_per_thread=wps / threads)
-                        print(f"{system:10s} {mode:5s} dim {dim:3d} threads {threads}: "
-                              f"{row.get('words_per_sec_per_thread', 0):12,.0f} words/s/thread "
-                              f"({row['status']})", flush=True)
+                            row.update(
+                                seconds=res["seconds"],
+                                words_per_sec=wps,
+                                words_per_sec_per_thread=wps / threads,
+                                all_seconds=[r["seconds"] for r in timed],
+                            )
+                        print(
+                            f"{system:10s} {mode:5s} dim {dim:3d} threads {threads}: "
+                            f"{row.get('words_per_sec_per_thread', 0):12,.0f} words/s/thread "
+                            f"({row['status']})",
+                            flush=True,
+                        )
                         rows.append(row)
     return rows
 
 
 def table(rows: list[dict[str, Any]], words: int, args: argparse.Namespace) -> str:
-    base = {(r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
-            for r in rows if r["system"] == "word2vec.c"}
-    one = {(r["system"], r["mode"], r["dim"]): r.get("words_per_sec")
-           for r in rows if r["threads"] == 1}
-    out = ["| system | mode | dim | threads | words/s | words/s/thread | vs word2vec.c | "
-           "scaling vs 1 thread |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    base = {
+        (r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
+        for r in rows
+        if r["system"] == "word2vec.c"
+    }
+    one = {
+        (r["system"], r["mode"], r["dim"]): r.get("words_per_sec")
+        for r in rows
+        if r["threads"] == 1
+    }
+    out = [
+        "| system | mode | dim | threads | words/s | words/s/thread | vs word2vec.c | "
+        "scaling vs 1 thread |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         wpt = r.get("words_per_sec_per_thread")
         if wpt is None:
-            out.append(f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
-                       f"{r['status']} | | | |")
+            out.append(
+                f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
+                f"{r['status']} | | | |"
+            )
             continue
         b = base.get((r["mode"], r["dim"], r["threads"]))
         o = one.get((r["system"], r["mode"], r["dim"]))
@@ -79,9 +114,14 @@ def table(rows: list[dict[str, Any]], words: int, args: argparse.Namespace) -> s
             f"{r['words_per_sec']:,.0f} | {wpt:,.0f} | {vs_c} | {scaling} |"
         )
     info = bp.machine_info(bp.find_word2vec_binary(None))
-    out += ["", f"Corpus: {args.corpus or bp.default_corpus()} ({words:,} words), "
-            f"{args.epochs} epoch(s), window 5, negative 5, sample 1e-4, min_count 5.",
-            "", "Machine: " + json.dumps(info, default=str)]
+    out += [
+        "",
+        f"Corpus: {args.corpus or bp.default_corpus()} ({words:,} words), "
+        f"{args.epochs} epoch(s), window 5, negative 5, sample 1e-4, min_count 5; "
+        f"fastest of {args.repeats} run(s) per job.",
+        "",
+        "Machine: " + json.dumps(info, default=str),
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -93,8 +133,10 @@ def chart(rows: list[dict[str, Any]], path: Path) -> None:
 
     settings = sorted({(r["mode"], r["dim"], r["threads"]) for r in rows})
     systems = list(dict.fromkeys(r["system"] for r in rows))
-    value = {(r["system"], r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
-             for r in rows}
+    value = {
+        (r["system"], r["mode"], r["dim"], r["threads"]): r.get("words_per_sec_per_thread")
+        for r in rows
+    }
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(settings)), 4.2))
     width = 0.8 / len(systems)
     for k, system in enumerate(systems):
@@ -120,6 +162,12 @@ def main() -> None:
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--dims", default="100,300")
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="runs per job; the table keeps the fastest (all times in the JSON)",
+    )
     args = ap.parse_args()
     rows = run(args)
     out = Path(args.output)
