@@ -61,8 +61,12 @@ def make_zip(path: Path, member: str = "text8", content: bytes = CONTENT) -> Pat
 
 def zip_bytes(member: str = "text8", content: bytes = CONTENT) -> bytes:
     buf = io.BytesIO()
+    # A fixed timestamp: writestr(name, ...) stamps the current time (2-second resolution),
+    # and a test comparing two zip_bytes() calls then failed when a tick fell between them.
+    info = zipfile.ZipInfo(member, date_time=(2006, 9, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(member, content)
+        zf.writestr(info, content)
     return buf.getvalue()
 
 
