@@ -245,19 +245,9 @@ def sentences_from_blocks(
     The invalid UTF-8 bytes replaced are added to ``bad[0]`` when ``bad`` is given.
     ``bom``: the blocks start a file, whose byte-order mark (if any) is dropped.
     """
-    # utf-8-sig drops a leading byte-order mark, which would otherwise glue onto the first
-    # token; undecodable bytes become U+FFFD (counted) rather than crashing mid-epoch.
-    # The incremental decoder keeps a multi-byte character cut by a block boundary whole.
-    decode = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS).decode
     pending: list[str] = []
     carry = ""
-    while True:
-        raw = next(blocks, b"")
-        final = not raw
-        before = _bad_bytes()
-        text = decode(raw, final=final)
-        if bad is not None:
-            bad[0] += _bad_bytes() - before
+    for text, final in _decoded(blocks, bad, bom):
         if "\r" in text:
             text = text.replace("\r", "\n")
         text = carry + text
@@ -291,8 +281,6 @@ def sentences_from_blocks(
             for start in range(0, cut, max_len):
                 yield pending[start : start + max_len]
             pending = pending[cut:]
-        if final:
-            break
     if pending:
         # A file boundary ends a sentence, as a newline would.
         yield pending
@@ -309,6 +297,22 @@ def utf8_blocks(
     gets whole characters of valid UTF-8 and cuts exactly the same tokens. The last block
     yielded is the decoder's final flush (usually empty): it ends the stream.
     """
+    # An ASCII block decodes and encodes as plain copies; only text with other characters
+    # pays for real transcoding.
+    for text, _ in _decoded(blocks, bad, bom):
+        yield text.encode("utf-8")
+
+
+def _decoded(
+    blocks: Iterator[bytes], bad: list[int] | None, bom: bool
+) -> Iterator[tuple[str, bool]]:
+    """(text, final) for each raw block, then (the decoder's final flush, True).
+
+    utf-8-sig drops a leading byte-order mark, which would otherwise glue onto the first
+    token; undecodable bytes become U+FFFD (counted into ``bad[0]``) rather than crashing
+    mid-epoch. The incremental decoder keeps a multi-byte character cut by a block boundary
+    whole.
+    """
     decode = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS).decode
     while True:
         raw = next(blocks, b"")
@@ -317,11 +321,18 @@ def utf8_blocks(
         text = decode(raw, final=final)
         if bad is not None:
             bad[0] += _bad_bytes() - before
-        # An ASCII block decodes and encodes as plain copies; only text with other
-        # characters pays for real transcoding.
-        yield text.encode("utf-8")
+        yield text, final
         if final:
             return
+
+
+def mark_last(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """(block, is_last) for each block of a non-empty stream."""
+    block = next(blocks)
+    for following in blocks:
+        yield block, False
+        block = following
+    yield block, True
 
 
 def warn_replaced_bytes(damaged: list[tuple[Path, int]]) -> None:
@@ -458,12 +469,7 @@ class PathCorpus(Corpus):
         for file in self.files:
             bad = [0]
             with open_text(file) as stream:
-                blocks = utf8_blocks(_raw_blocks(stream, file, self.block_size), bad)
-                block = next(blocks)
-                for following in blocks:
-                    yield block, False
-                    block = following
-                yield block, True
+                yield from mark_last(utf8_blocks(_raw_blocks(stream, file, self.block_size), bad))
             if bad[0]:
                 damaged.append((file, bad[0]))
         warn_replaced_bytes(damaged)

@@ -286,7 +286,7 @@ class ShardCorpus:
     def utf8_blocks(self) -> Iterator[tuple[bytes, bool]]:
         """The text of every piece as (block, ends_piece) pairs of valid UTF-8, for the C
         tokeniser, which cuts it into the sentences :meth:`__iter__` yields."""
-        from fastw2v.corpus import PathCorpus, utf8_blocks, warn_replaced_bytes
+        from fastw2v.corpus import PathCorpus, mark_last, utf8_blocks, warn_replaced_bytes
 
         damaged: list[tuple[Path, int]] = []
         for piece in self.pieces:
@@ -295,11 +295,7 @@ class ShardCorpus:
                 continue
             bad = [0]
             blocks = utf8_blocks(_piece_blocks(piece, self.block_size), bad, bom=piece.start == 0)
-            block = next(blocks)
-            for following in blocks:
-                yield block, False
-                block = following
-            yield block, True
+            yield from mark_last(blocks)
             if bad[0]:
                 damaged.append((Path(piece.path), bad[0]))
         warn_replaced_bytes(damaged)
