@@ -304,7 +304,6 @@ static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *
         }
     }
     t->raw++;
-    t->total_raw++;
     if (++t->sentence_tokens == t->max_len) return end_sentence(t);
     return FW2V_TOK_DONE;
 }

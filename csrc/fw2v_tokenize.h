@@ -68,7 +68,6 @@ typedef struct {
     int64_t *ends;          /* n_ids at each sentence end */
     int64_t n_ends, cap_ends;
     int64_t raw;            /* raw tokens in this chunk */
-    int64_t total_raw;      /* raw tokens since the state was made */
 } fw2v_tokenizer_t;
 
 /* max_len >= 1; chunk_words >= 0. Returns NULL when out of memory. */

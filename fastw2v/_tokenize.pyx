@@ -20,6 +20,7 @@ cdef extern from "fw2v_tokenize.h" nogil:
         FW2V_TOK_NOMEM
         FW2V_TOK_BLOCK_END
         FW2V_TOK_FILE_END
+        FW2V_TOK_MAX_TOKEN_CHARS
 
     ctypedef struct fw2v_lexicon_t:
         pass
@@ -38,7 +39,6 @@ cdef extern from "fw2v_tokenize.h" nogil:
         int64_t *ends
         int64_t n_ends
         int64_t raw
-        int64_t total_raw
 
     fw2v_tokenizer_t *fw2v_tokenizer_new(int64_t max_len, int64_t chunk_words, int count)
     void fw2v_tokenizer_free(fw2v_tokenizer_t *t)
@@ -50,6 +50,7 @@ cdef const char *_EMPTY = ""
 
 BLOCK_END = FW2V_TOK_BLOCK_END
 FILE_END = FW2V_TOK_FILE_END
+MAX_TOKEN_CHARS = FW2V_TOK_MAX_TOKEN_CHARS
 
 
 cdef class Lexicon:
@@ -138,11 +139,6 @@ cdef class Tokenizer:
 
     def __dealloc__(self):
         fw2v_tokenizer_free(self.t)
-
-    @property
-    def total_raw(self):
-        """Raw tokens read so far."""
-        return self.t.total_raw
 
     def feed(self, const unsigned char[::1] text, int end):
         """Tokenise one block of valid UTF-8; yield each (ids, offsets) chunk it completes.

@@ -201,6 +201,12 @@ def test_vocabulary_words_that_are_not_valid_unicode_keep_their_ids(tmp_path):
     np.testing.assert_array_equal(chunk[0], [2, 1])
 
 
+def test_both_tokenisers_cut_long_tokens_at_the_same_length():
+    from fastw2v import corpus
+
+    assert _tokenize.MAX_TOKEN_CHARS == corpus._MAX_TOKEN_CHARS
+
+
 def test_tokenizer_arguments_are_checked():
     with pytest.raises(ValueError, match="max_len"):
         _tokenize.Tokenizer(_tokenize.Lexicon(), 0)
