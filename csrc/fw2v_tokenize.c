@@ -271,7 +271,7 @@ void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t) {
 static inline int end_sentence(fw2v_tokenizer_t *t) {
     if (t->sentence_tokens == 0) return FW2V_TOK_DONE;
     t->sentence_tokens = 0;
-    if (t->count) return FW2V_TOK_DONE;
+    if (t->count && !t->record) return FW2V_TOK_DONE;
     if (t->n_ends == t->cap_ends) {
         const int64_t cap = t->cap_ends > 0 ? 2 * t->cap_ends : 1024;
         int64_t *p = realloc(t->ends, sizeof(int64_t) * (size_t)cap);
@@ -288,20 +288,23 @@ static inline int end_sentence(fw2v_tokenizer_t *t) {
 static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *s, int64_t len,
                        const uint8_t *limit) {
     const word_key_t key = make_key(s, len, limit);
+    int64_t id;
     if (t->count) {
-        if (lexicon_add(lex, s, len, key, 1) < 0) return FW2V_TOK_NOMEM;
+        id = lexicon_add(lex, s, len, key, 1);
+        if (id < 0) return FW2V_TOK_NOMEM;
+        if (!t->record) id = -1; /* counted; nothing to keep */
     } else {
-        const int64_t id = find_slot(lex, s, len, key);
-        if (id >= 0) {
-            if (t->n_ids == t->cap_ids) {
-                const int64_t cap = t->cap_ids > 0 ? 2 * t->cap_ids : 1 << 16;
-                int32_t *p = realloc(t->ids, sizeof(int32_t) * (size_t)cap);
-                if (!p) return FW2V_TOK_NOMEM;
-                t->ids = p;
-                t->cap_ids = cap;
-            }
-            t->ids[t->n_ids++] = (int32_t)id;
+        id = find_slot(lex, s, len, key);
+    }
+    if (id >= 0) {
+        if (t->n_ids == t->cap_ids) {
+            const int64_t cap = t->cap_ids > 0 ? 2 * t->cap_ids : 1 << 16;
+            int32_t *p = realloc(t->ids, sizeof(int32_t) * (size_t)cap);
+            if (!p) return FW2V_TOK_NOMEM;
+            t->ids = p;
+            t->cap_ids = cap;
         }
+        t->ids[t->n_ids++] = (int32_t)id;
     }
     t->raw++;
     if (++t->sentence_tokens == t->max_len) return end_sentence(t);
@@ -384,4 +387,26 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
 out:
     *consumed = p - start;
     return r;
+}
+
+/* ------------------------------------------------------------------ recorded chunks */
+
+int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t n_sentences,
+                         const int32_t *table, int64_t table_len) {
+    /* The write position never passes the read position, so this works in place. */
+    int64_t kept = 0, i = 0;
+    if (offsets[0] != 0 || offsets[n_sentences] != n_ids) return -2;
+    for (int64_t k = 1; k <= n_sentences; k++) {
+        const int64_t end = offsets[k];
+        if (end < i || end > n_ids) return -2;
+        for (; i < end; i++) {
+            const int32_t id = ids[i];
+            if (id < 0 || id >= table_len) return -1;
+            const int32_t to = table[id];
+            ids[kept] = to;
+            kept += to >= 0;
+        }
+        offsets[k] = kept;
+    }
+    return kept;
 }

@@ -11,7 +11,10 @@
  * Two uses: counting (every token is added to a lexicon, which then holds the words in
  * first-appearance order with their counts) and encoding (each token becomes its id in a
  * fixed lexicon, tokens not in it are dropped, and the ids are cut into chunks of about
- * chunk_words raw tokens at sentence ends). Nothing here touches Python objects, so it
+ * chunk_words raw tokens at sentence ends). Counting can also record: every token's id in
+ * the growing lexicon goes into chunks as encoding would put it, so that once the
+ * vocabulary is chosen, fw2v_remap_chunk turns them into the chunks encoding would have
+ * made, without reading the text again. Nothing here touches Python objects, so it
  * runs with the GIL released, beside the training threads.
  */
 #ifndef FW2V_TOKENIZE_H
@@ -62,7 +65,9 @@ typedef struct {
     int64_t chunk_words;    /* a chunk ends at the first sentence end with this many raw
                                tokens (0: never) */
     int count;              /* 1: add every token to the lexicon; 0: look tokens up */
-    /* the chunk being built (encoding) */
+    int record;             /* counting: also build chunks of the ids (the caller keeps
+                               the lexicon under 2^31 words while this is set) */
+    /* the chunk being built (encoding, or counting with record) */
     int32_t *ids;           /* ids of the in-lexicon tokens */
     int64_t n_ids, cap_ids;
     int64_t *ends;          /* n_ids at each sentence end */
@@ -82,6 +87,14 @@ void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t);
  * end actions are safe to repeat). Returns one of FW2V_TOK_DONE, _CHUNK, _NOMEM. */
 int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n, int end,
                   int64_t *consumed);
+
+/* Map a recorded chunk to final ids, in place: ids[i] becomes table[ids[i]], and ids the
+ * table maps to -1 are dropped. offsets[0 .. n_sentences] are the sentence offsets in the
+ * n_ids ids (from 0 to n_ids, never decreasing); they are moved to match. Returns the
+ * number of ids kept; -1 if an id is outside the table, -2 if the offsets do not fit
+ * (then the chunk may be left partly mapped). */
+int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t n_sentences,
+                         const int32_t *table, int64_t table_len);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,8 @@
 
 :class:`Lexicon` maps words (UTF-8 bytes) to ids; :class:`Tokenizer` cuts blocks of valid
 UTF-8 text into tokens and sentences exactly as :func:`fastw2v.corpus.sentences_from_blocks`
-does, and either counts the tokens into a lexicon or encodes them into chunks of ids. The
+does, and either counts the tokens into a lexicon (optionally recording their ids, which
+:func:`remap_chunk` later turns into final ids) or encodes them into chunks of ids. The
 Python side (fastw2v/encoding.py) reads the files and repairs invalid UTF-8 before a block
 gets here.
 """
@@ -39,12 +40,15 @@ cdef extern from "fw2v_tokenize.h" nogil:
         int64_t *ends
         int64_t n_ends
         int64_t raw
+        int record
 
     fw2v_tokenizer_t *fw2v_tokenizer_new(int64_t max_len, int64_t chunk_words, int count)
     void fw2v_tokenizer_free(fw2v_tokenizer_t *t)
     void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t)
     int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n,
                       int end, int64_t *consumed)
+    int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t n_sentences,
+                             const int32_t *table, int64_t table_len)
 
 cdef const char *_EMPTY = ""
 
@@ -122,12 +126,19 @@ cdef class Tokenizer:
         tokens (0: one chunk for everything).
     count : bool
         Count every token into ``lexicon`` instead of encoding.
+    record : bool
+        When counting, also build chunks of every token's id in ``lexicon`` (cut as
+        encoding cuts them): the corpus encoded once the vocabulary is known, see
+        :func:`remap_chunk`. The caller must keep the lexicon under 2^31 words meanwhile.
     """
 
     cdef fw2v_tokenizer_t *t
     cdef Lexicon lexicon
 
-    def __cinit__(self, Lexicon lexicon, int64_t max_len, int64_t chunk_words=0, bint count=False):
+    def __cinit__(
+        self, Lexicon lexicon, int64_t max_len, int64_t chunk_words=0, bint count=False,
+        bint record=False,
+    ):
         if max_len < 1:
             raise ValueError(f"max_len must be >= 1, got {max_len}")
         if chunk_words < 0:
@@ -135,6 +146,7 @@ cdef class Tokenizer:
         self.t = fw2v_tokenizer_new(max_len, chunk_words, count)
         if self.t is NULL:
             raise MemoryError("tokeniser state")
+        self.t.record = count and record
         self.lexicon = lexicon
 
     def __dealloc__(self):
@@ -162,6 +174,11 @@ cdef class Tokenizer:
             else:
                 return
 
+    def stop_recording(self):
+        """Go on counting only; the chunk being recorded is dropped."""
+        self.t.record = 0
+        fw2v_tokenizer_clear_chunk(self.t)
+
     def pending(self):
         """Whether the chunk being built holds a sentence."""
         return self.t.n_ends > 0
@@ -180,3 +197,34 @@ cdef class Tokenizer:
             memcpy(&off_view[1], self.t.ends, n_ends * sizeof(int64_t))
         fw2v_tokenizer_clear_chunk(self.t)
         return ids, offsets
+
+
+def remap_chunk(int32_t[::1] ids, int64_t[::1] offsets, const int32_t[::1] table):
+    """Map a chunk recorded while counting to vocabulary ids, in place.
+
+    Parameters
+    ----------
+    ids, offsets : numpy.ndarray
+        A recorded chunk: int32 lexicon ids and int64 sentence offsets (both modified).
+    table : numpy.ndarray
+        int32: the vocabulary id of each lexicon id, -1 for words not in the vocabulary.
+
+    Returns
+    -------
+    int
+        How many ids were kept: the chunk is ``(ids[:kept], offsets)``, the chunk that
+        encoding the same text with the vocabulary would have produced.
+    """
+    if offsets.shape[0] < 1:
+        raise ValueError("offsets needs at least one entry")
+    cdef int32_t *ids_ptr = &ids[0] if ids.shape[0] else NULL
+    cdef const int32_t *table_ptr = &table[0] if table.shape[0] else NULL
+    cdef int64_t kept
+    with nogil:
+        kept = fw2v_remap_chunk(ids_ptr, ids.shape[0], &offsets[0], offsets.shape[0] - 1,
+                                table_ptr, table.shape[0])
+    if kept == -1:
+        raise ValueError("a recorded id is outside the table")
+    if kept < 0:
+        raise ValueError("the offsets do not describe the ids")
+    return kept

@@ -147,7 +147,9 @@ class TrainConfig:
         later epochs skip reading and tokenising. None (default) caches file corpora whose
         ids take at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word) and re-reads Python
         iterables every epoch (they may reshuffle on purpose); True caches any corpus;
-        False always streams.
+        False always streams. Unless False, ``build_vocab`` on files also keeps the ids it
+        meets while counting (within ``ID_CACHE_AUTO_BYTES`` when None), and the next
+        ``train`` on the same unchanged files starts from them instead of reading the text.
     """
 
     vector_size: int = 100

@@ -14,17 +14,33 @@ tokens dropped, and the int64 offsets of the sentences in ``ids`` (``offsets[0] 
 one more entry than sentences). A chunk ends at the first sentence end at which it holds
 ``chunk_words`` raw tokens (out-of-vocabulary ones included), so its length does not
 depend on the vocabulary.
+
+Counting a file corpus can also *record* it (:func:`count_and_record`): the tokeniser
+already looks every token up while counting, so it keeps each token's provisional id (its
+order of first appearance) in chunks cut the same way. Once the vocabulary is chosen,
+:meth:`Recording.chunks` maps them to vocabulary ids in C at memory speed, giving exactly
+the chunks :func:`id_chunks` would give, and the first training epoch does not read or
+tokenise the text again.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Chunk", "count_words", "id_chunks", "uses_c_tokenizer"]
+__all__ = [
+    "Chunk",
+    "Recording",
+    "corpus_fingerprint",
+    "count_and_record",
+    "count_words",
+    "id_chunks",
+    "uses_c_tokenizer",
+]
 
 Chunk = tuple[np.ndarray, np.ndarray]
 
@@ -48,16 +64,136 @@ def count_words(corpus: Any) -> dict[str, int]:
         Every distinct token and its count, in order of first appearance (the order a
         :class:`collections.Counter` fed the same sentences would have).
     """
+    return _count(corpus, 0, 0)[0]
+
+
+class Recording:
+    """A file corpus as counting met it: chunks of provisional ids, one per raw token.
+
+    Made by :func:`count_and_record`. The chunks are given out once: :meth:`chunks` maps
+    each to vocabulary ids in place and lets go of it.
+
+    Attributes
+    ----------
+    fingerprint : tuple
+        :func:`corpus_fingerprint` of the corpus when it was counted.
+    chunk_words : int
+        The ``chunk_words`` the chunks were cut with.
+    words : list of str
+        The word of each provisional id.
+    nbytes : int
+        Memory the chunks hold.
+    """
+
+    def __init__(
+        self, fingerprint: tuple[Any, ...], chunk_words: int, words: list[str], chunks: list[Chunk]
+    ) -> None:
+        self.fingerprint = fingerprint
+        self.chunk_words = chunk_words
+        self.words = words
+        self._chunks = chunks
+        self.nbytes = sum(ids.nbytes + offsets.nbytes for ids, offsets in chunks)
+
+    def matches(self, corpus: Any, chunk_words: int) -> bool:
+        """Whether these chunks are what ``id_chunks(corpus, ..., chunk_words)`` would cut."""
+        return chunk_words == self.chunk_words and corpus_fingerprint(corpus) == self.fingerprint
+
+    def chunks(self, index: Mapping[str, int]) -> Iterator[Chunk]:
+        """Yield the chunks with vocabulary ids, as :func:`id_chunks` yields them.
+
+        Parameters
+        ----------
+        index : mapping of str to int
+            The vocabulary: word to id; words not in it are dropped.
+        """
+        from fastw2v import _tokenize
+
+        get = index.get
+        table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
+        chunks, self._chunks = self._chunks, []
+        chunks.reverse()  # pop from the end: each chunk is let go of once given out
+        while chunks:
+            ids, offsets = chunks.pop()
+            kept = _tokenize.remap_chunk(ids, offsets, table)
+            yield ids[:kept], offsets
+
+
+def corpus_fingerprint(corpus: Any) -> tuple[Any, ...]:
+    """What identifies a file corpus\'s text: each file\'s path, device, inode, size and
+    modification time, and the sentence length it is cut at. A file rewritten or touched
+    since changes it."""
+    files = []
+    for f in corpus.files:
+        st = os.stat(f)
+        files.append((os.fspath(f), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+    return (corpus.max_sentence_length, tuple(files))
+
+
+def count_and_record(
+    corpus: Any, chunk_words: int, max_bytes: int | None
+) -> tuple[dict[str, int], Recording | None]:
+    """Count a file corpus as :func:`count_words` does, and record it for training.
+
+    Parameters
+    ----------
+    corpus : PathCorpus
+        A file corpus (it has ``files`` and ``utf8_blocks()``).
+    chunk_words : int
+        Raw tokens per chunk, as for :func:`id_chunks`.
+    max_bytes : int or None
+        Give up recording (and go on counting) once the chunks would hold more than this;
+        None: no bound.
+
+    Returns
+    -------
+    counts : dict of str to int
+        As :func:`count_words` returns them.
+    recording : Recording or None
+        None if it grew past ``max_bytes`` or a file changed while it was read.
+    """
+    before = corpus_fingerprint(corpus)
+    counts, chunks = _count(corpus, chunk_words, max_bytes)
+    if chunks is None or corpus_fingerprint(corpus) != before:
+        return counts, None
+    return counts, Recording(before, chunk_words, list(counts), chunks)
+
+
+def _count(
+    corpus: Any, chunk_words: int, max_bytes: int | None
+) -> tuple[dict[str, int], list[Chunk] | None]:
+    """Count every token; with ``chunk_words`` > 0, also record the provisional ids (None
+    once they would take more than ``max_bytes``)."""
     from fastw2v import _tokenize
 
+    # Provisional ids must stay under 2^31 (the tokeniser stores int32): there are at most
+    # as many as tokens recorded, which the 4 GiB bound (1G ids) plus one chunk of at most
+    # 2^28 tokens keeps below that.
+    record = 0 < chunk_words <= 1 << 28
+    limit = min(max_bytes, 1 << 32) if max_bytes is not None else 1 << 32
     lexicon = _tokenize.Lexicon()
-    tokenizer = _tokenize.Tokenizer(lexicon, corpus.max_sentence_length, 0, True)
+    tokenizer = _tokenize.Tokenizer(lexicon, corpus.max_sentence_length, chunk_words, True, record)
+    chunks: list[Chunk] | None = [] if record else None
+    held = 0
+
+    def keep(chunk: Chunk) -> None:
+        nonlocal chunks, held
+        assert chunks is not None
+        held += chunk[0].nbytes + chunk[1].nbytes
+        if held > limit:
+            tokenizer.stop_recording()
+            chunks = None
+        else:
+            chunks.append(chunk)
+
     for block, file_end in corpus.utf8_blocks():
-        for _ in tokenizer.feed(block, _tokenize.FILE_END if file_end else _tokenize.BLOCK_END):
-            pass  # counting never completes a chunk
+        for chunk in tokenizer.feed(block, _tokenize.FILE_END if file_end else _tokenize.BLOCK_END):
+            if chunks is not None:
+                keep(chunk)
+    if chunks is not None and tokenizer.pending():
+        keep(tokenizer.take())
     # The tokeniser only ever saw valid UTF-8, so strict decoding cannot fail.
     words = [w.decode("utf-8") for w in lexicon.words()]
-    return dict(zip(words, lexicon.counts().tolist()))
+    return dict(zip(words, lexicon.counts().tolist())), chunks
 
 
 def id_chunks(

@@ -27,7 +27,7 @@ from fastw2v import _train
 from fastw2v._atomic import atomic_write, check_writable
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
-from fastw2v.encoding import id_chunks
+from fastw2v.encoding import Recording, count_and_record, id_chunks
 from fastw2v.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -277,6 +277,7 @@ class Word2Vec:
         self.last_result: TrainResult | None = None
         self._resume: dict[str, Any] | None = None  # an interrupted train() call's _Progress
         self._wv: KeyedVectors | None = None
+        self._recording: Recording | None = None  # the corpus build_vocab counted, encoded
         source = _pick_source(sentences, corpus_file)
         if source is not None:
             self.build_vocab(source)
@@ -297,17 +298,33 @@ class Word2Vec:
             Use this vocabulary instead of counting (e.g. one read with ``Vocab.load``).
         """
         cfg = self.config
+        self._recording = None
         if vocab is None:
             source = _pick_source(sentences, corpus_file)
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
             corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
-            vocab = Vocab.build(
-                corpus,
-                min_count=cfg.min_count,
-                max_size=cfg.max_final_vocab,
-                max_vocab_size=cfg.max_vocab_size,
-            )
+            if (
+                isinstance(corpus, PathCorpus)
+                and cfg.max_vocab_size is None
+                and cfg.cache_ids is not False
+            ):
+                # Counting looks every token up anyway: keeping the ids it finds costs
+                # little, and spares the first epoch reading and tokenising the text again
+                # (a producer thread that would take CPU from the kernel threads).
+                budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
+                counts, recording = count_and_record(corpus, cfg.batch_words, budget)
+                vocab = Vocab._from_corpus_counts(
+                    counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
+                )
+                self._recording = recording
+            else:
+                vocab = Vocab.build(
+                    corpus,
+                    min_count=cfg.min_count,
+                    max_size=cfg.max_final_vocab,
+                    max_vocab_size=cfg.max_vocab_size,
+                )
         if self.config.softmax and len(vocab) > MAX_SOFTMAX_VOCAB:
             raise ValueError(
                 f"softmax=True with {len(vocab):,} words would be hopelessly slow (every example "
@@ -464,6 +481,13 @@ class Word2Vec:
             threads = 1
 
         corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
+        # The corpus build_vocab counted and recorded, if this is the same text cut the
+        # same way; it is handed out once, whatever this call does.
+        recording, self._recording = self._recording, None
+        if recording is not None and not (
+            isinstance(corpus, PathCorpus) and recording.matches(corpus, cfg.batch_words)
+        ):
+            recording = None
         tables = self._kernel_tables(state.total_words, cfg.compute_loss)
         result = TrainResult(threads=threads)
         result.epochs = [EpochStats(**e) for e in state.finished]
@@ -477,13 +501,13 @@ class Word2Vec:
         # (about 0.4 s of one core per 17M words in C, several times that for iterables).
         # Only files are cached automatically: a Python iterable may yield something else
         # each epoch on purpose (reshuffled sentences), so it is re-read unless asked.
+        # A recording is already in memory: keeping its chunks for later epochs costs nothing.
         cache_ids = cfg.cache_ids
         if cache_ids is None:
-            cache_ids = (
-                isinstance(corpus, PathCorpus)
-                and state.epochs > 1
-                and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+            cache_ids = recording is not None or (
+                isinstance(corpus, PathCorpus) and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
             )
+        cache_ids = cache_ids and state.epochs - state.epoch > 1
         cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
         first_epoch = state.epoch
         last_save, words_at_save = time.monotonic(), state.done
@@ -498,6 +522,9 @@ class Word2Vec:
                     chunks: Iterable[tuple[np.ndarray, np.ndarray]]
                     if cache is not None and replay:
                         chunks = cache
+                    elif recording is not None:
+                        chunks = recording.chunks(self.vocab.index)
+                        recording = None
                     else:
                         prefetch = _Prefetch(
                             id_chunks(corpus, self.vocab.words, self.vocab.index, cfg.batch_words)

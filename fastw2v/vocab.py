@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -198,6 +198,30 @@ class Vocab:
             counter = count_words(corpus)
         else:
             counter = _count_sentences(corpus, max_vocab_size)
+        return cls._from_corpus_counts(counter, corpus, min_count, max_size)
+
+    @classmethod
+    def _from_corpus_counts(
+        cls,
+        counter: Mapping[str, int],
+        corpus: Any,
+        min_count: int = 5,
+        max_size: int | None = None,
+    ) -> Vocab:
+        """The vocabulary :meth:`build` makes from the counts of one pass over ``corpus``.
+
+        For a caller that counted the corpus itself (the trainer, which records the
+        corpus while counting it); ``corpus`` only names the source in errors and logs.
+
+        Parameters
+        ----------
+        counter : mapping of str to int
+            Counts in first-appearance order.
+        corpus : Corpus
+            The corpus counted.
+        min_count, max_size
+            As for :meth:`build`.
+        """
         # A Corpus names its files; that is what the user needs to see in the error.
         described = getattr(corpus, "source_description", None)
         source = f"the corpus ({described})" if isinstance(described, str) else "the corpus"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from fastw2v import Word2Vec, _tokenize
 from fastw2v.corpus import PathCorpus
 from fastw2v.distributed import ShardCorpus, plan_shards
-from fastw2v.encoding import _c_chunks, _python_chunks, count_words, id_chunks
+from fastw2v.encoding import _c_chunks, _python_chunks, count_and_record, count_words, id_chunks
 from fastw2v.vocab import Vocab
 
 # Every character str.split() treats as whitespace, line ends, a byte-order mark, accents,
@@ -55,6 +55,24 @@ def _assert_same_chunks(corpus, words, chunk_words):
         assert ids.dtype == np.int32 and offsets.dtype == np.int64
         np.testing.assert_array_equal(ids, ids_py)
         np.testing.assert_array_equal(offsets, offsets_py)
+
+
+def _assert_recording_replays(corpus, words, chunk_words):
+    """Counting with a recording, then mapping it to ``words``, gives the chunks encoding
+    with ``words`` gives, and the counts counting alone gives."""
+    index = {w: i for i, w in enumerate(words)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = list(_c_chunks(corpus, words, chunk_words))
+        counts, recording = count_and_record(corpus, chunk_words, None)
+        assert counts == count_words(corpus)
+    assert recording is not None and recording.matches(corpus, chunk_words)
+    got = list(recording.chunks(index))
+    assert len(got) == len(expected)
+    for (ids, offsets), (ids_c, offsets_c) in zip(got, expected):
+        np.testing.assert_array_equal(ids, ids_c)
+        np.testing.assert_array_equal(offsets, offsets_c)
+    assert list(recording.chunks(index)) == []  # given out once
 
 
 def _assert_same_counts(corpus):
@@ -96,6 +114,7 @@ def test_c_tokeniser_cuts_what_the_python_one_cuts(
     rng.shuffle(words)
     _assert_same_chunks(corpus, words, chunk_words)
     _assert_same_counts(corpus)
+    _assert_recording_replays(corpus, words, chunk_words)
 
 
 @pytest.mark.parametrize("block_size", [100_000, 1 << 18, 3 << 20])
