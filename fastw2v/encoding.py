@@ -93,6 +93,14 @@ class Recording:
         self.words = words
         self._chunks = chunks
         self.nbytes = sum(ids.nbytes + offsets.nbytes for ids, offsets in chunks)
+        self._table: tuple[Mapping[str, int], np.ndarray] | None = None
+
+    def bind(self, index: Mapping[str, int]) -> None:
+        """Map the provisional ids to ``index`` now (a dict lookup per distinct word), so
+        that :meth:`chunks` with the same ``index`` starts at once."""
+        get = index.get
+        table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
+        self._table = (index, table)
 
     def matches(self, corpus: Any, chunk_words: int) -> bool:
         """Whether these chunks are what ``id_chunks(corpus, ..., chunk_words)`` would cut."""
@@ -108,8 +116,10 @@ class Recording:
         """
         from fastw2v import _tokenize
 
-        get = index.get
-        table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
+        if self._table is None or self._table[0] is not index:
+            self.bind(index)
+        assert self._table is not None
+        table = self._table[1]
         chunks, self._chunks = self._chunks, []
         chunks.reverse()  # pop from the end: each chunk is let go of once given out
         while chunks:

@@ -317,6 +317,8 @@ class Word2Vec:
                 vocab = Vocab._from_corpus_counts(
                     counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
                 )
+                if recording is not None:
+                    recording.bind(vocab.index)  # the vocabulary is final: map it now
                 self._recording = recording
             else:
                 vocab = Vocab.build(

@@ -173,6 +173,13 @@ def test_training_on_dirty_text_goes_on_with_one_warning_per_pass(tmp_path: Path
     }
     assert "\ufffd" in model.wv
     assert np.isfinite(model.wv.vectors).all()
+    # Streaming (no id cache, no recording): the vocabulary pass and each epoch read it.
+    with pytest.warns(CorpusWarning) as record:
+        fastw2v.Word2Vec(
+            str(path), min_count=1, vector_size=8, epochs=2, workers=1, progress=False,
+            cache_ids=False,
+        )  # fmt: skip
+    assert len(record) == 3
 
 
 def test_directory_warning_names_the_dirty_files(tmp_path: Path) -> None:
