@@ -52,7 +52,24 @@ typedef struct {
     double alpha;
     double min_alpha;
     int64_t total_words;
+
+    /* Hot rows: the last hot_hs_rows rows of w_out_hs, the top inner nodes of the Huffman
+     * tree (the root is on every word's path, its children on about half, ...). Every
+     * thread writes them at nearly every example, so shared they would move between the
+     * cores' caches at every update. Each thread state updates private copies instead,
+     * and adds the copies' change to the shared rows every hot_sync_words centre words
+     * and when its shard ends. 0: none, every row is shared (always so for one thread). */
+    int64_t hot_hs_rows;
+    int64_t hot_sync_words;
 } fw2v_params_t;
+
+/* A thread's private copy of a block of hot rows (see fw2v_params_t.hot_hs_rows). */
+typedef struct {
+    float *shared;        /* the rows in the shared matrix */
+    float *mine;          /* this state's copy */
+    float *base;          /* the copy's value at the last merge */
+    int64_t n;            /* floats in the block */
+} fw2v_hot_t;
 
 /* Per-thread state. Allocated with fw2v_thread_new so that each one starts on its own
  * cache line and its scratch buffers are never shared between threads. */
@@ -81,6 +98,10 @@ typedef struct {
     float **grad_rows;    /* [2 * window] their gradients: rows of grad_in */
     float *logits;        /* [V] full softmax scores (only with softmax) */
     int max_targets;
+    /* hot rows (see fw2v_params_t.hot_hs_rows) */
+    int64_t hot_hs_first; /* the first hot row of w_out_hs (vocab_size - 1: none) */
+    fw2v_hot_t hot_hs;    /* their private copy (n == 0: none) */
+    int64_t since_merge;  /* centre words since the last merge */
 } fw2v_thread_t;
 
 /* Allocate a thread state for params p, seeded with seed; NULL on allocation failure. */

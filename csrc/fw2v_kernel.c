@@ -331,7 +331,10 @@ FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t
     int n = 0;
     if (p->hs) {
         for (int64_t d = p->code_offsets[centre]; d < p->code_offsets[centre + 1]; d++) {
-            t->rows[n] = p->w_out_hs + (int64_t)p->points[d] * dim;
+            const int64_t node = p->points[d];
+            t->rows[n] = node < t->hot_hs_first
+                             ? p->w_out_hs + node * dim
+                             : t->hot_hs.mine + (node - t->hot_hs_first) * dim;
             t->labels[n] = 1.0f - (float)p->codes[d];
             n++;
         }
@@ -610,6 +613,29 @@ void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int
     cbow(p, t, ctx, n_ctx, centre, negs, alpha);
 }
 
+/* The hot rows: start from the shared values, and add this state's change since the last
+ * merge to them. Two states merging the same row at the same moment may lose one change,
+ * as any Hogwild update may; a merge takes microseconds every few thousand words. */
+static void hot_pull(fw2v_thread_t *t) {
+    fw2v_hot_t *h = &t->hot_hs;
+    memcpy(h->mine, h->shared, sizeof(float) * (size_t)h->n);
+    memcpy(h->base, h->shared, sizeof(float) * (size_t)h->n);
+    t->since_merge = 0;
+}
+
+static void hot_merge(fw2v_thread_t *t) {
+    fw2v_hot_t *h = &t->hot_hs;
+    float *FW2V_RESTRICT shared = h->shared, *FW2V_RESTRICT mine = h->mine,
+                         *FW2V_RESTRICT base = h->base;
+    for (int64_t i = 0; i < h->n; i++) {
+        const float v = shared[i] + (mine[i] - base[i]);
+        shared[i] = v;
+        mine[i] = v;
+        base[i] = v;
+    }
+    t->since_merge = 0;
+}
+
 FW2V_DISPATCH
 void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
                           const int64_t *offsets, int64_t s_begin, int64_t s_end,
@@ -617,6 +643,7 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     const double a0 = p->alpha, a1 = p->min_alpha;
     const double total = p->total_words > 0 ? (double)p->total_words : 1.0;
     int64_t done = words_before;
+    if (t->hot_hs.n) hot_pull(t);
     for (int64_t s = s_begin; s < s_end && t->status == FW2V_OK; s++) {
         const int32_t *words = tokens + offsets[s];
         const int64_t len = offsets[s + 1] - offsets[s];
@@ -649,6 +676,7 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
             const int b = (int)rng_below(rng_next(&t->rng), (uint32_t)p->window);
             const int reach = p->window - b;
             const int32_t centre = t->sentence[i];
+            if (t->hot_hs.n && ++t->since_merge >= p->hot_sync_words) hot_merge(t);
             int n_ctx = 0;
             const int64_t lo = i - reach < 0 ? 0 : i - reach;
             const int64_t hi = i + reach >= n ? n - 1 : i + reach;
@@ -670,6 +698,7 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
             }
         }
     }
+    if (t->hot_hs.n) hot_merge(t);
 }
 
 /* ------------------------------------------------------------------ thread state */
@@ -680,6 +709,14 @@ static void *aligned_zalloc(size_t bytes) {
     void *ptr = aligned_alloc(FW2V_ALIGN, rounded);
     if (ptr) memset(ptr, 0, rounded);
     return ptr;
+}
+
+static int hot_alloc(fw2v_hot_t *h, float *shared, int64_t n) {
+    h->shared = shared;
+    h->n = n;
+    h->mine = aligned_zalloc(sizeof(float) * (size_t)n);
+    h->base = aligned_zalloc(sizeof(float) * (size_t)n);
+    return h->mine && h->base;
 }
 
 fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap) {
@@ -710,6 +747,15 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
             return NULL;
         }
     }
+    t->hot_hs_first = p->vocab_size - 1;
+    if (p->hs && p->hot_hs_rows > 0) {
+        t->hot_hs_first = p->vocab_size - 1 - p->hot_hs_rows;
+        if (!hot_alloc(&t->hot_hs, p->w_out_hs + t->hot_hs_first * p->dim,
+                       p->hot_hs_rows * p->dim)) {
+            fw2v_thread_free(t);
+            return NULL;
+        }
+    }
     if (!t->sentence || !t->ctx || !t->negs || !t->neu1 || !t->neu1e || !t->grad_in || !t->g ||
         !t->rows || !t->labels || !t->lab || !t->in_rows || !t->grad_rows) {
         fw2v_thread_free(t);
@@ -735,6 +781,8 @@ void fw2v_thread_free(fw2v_thread_t *t) {
     free(t->in_rows);
     free(t->grad_rows);
     free(t->logits);
+    free(t->hot_hs.mine);
+    free(t->hot_hs.base);
     free(t);
 }
 

@@ -44,6 +44,8 @@ cdef extern from "fw2v.h" nogil:
         double alpha
         double min_alpha
         int64_t total_words
+        int64_t hot_hs_rows
+        int64_t hot_sync_words
 
     ctypedef struct fw2v_thread_t:
         uint64_t rng
@@ -106,6 +108,17 @@ def build_info():
 SHARDS_PER_THREAD = 4
 """Shards a chunk is cut into per thread (see KernelTables.train_chunk)."""
 
+HOT_HS_ROWS = 64
+"""With more than one thread, each thread updates its own copy of the top HOT_HS_ROWS
+inner nodes of the Huffman tree (the root is on every word's path, its children on about
+half, ...) and adds its change to the shared rows every HOT_SYNC_WORDS centre words and at
+the end of each shard. Written by every thread at every example, these rows otherwise
+bounce between the cores' caches: at 2 threads that cost CBOW with hierarchical softmax
+about a fifth of its CPU time. 64 rows cover the first six levels of the tree."""
+
+HOT_SYNC_WORDS = 1024
+"""Centre words between two merges of a thread's hot rows (see HOT_HS_ROWS)."""
+
 
 cdef class KernelTables:
     """The read-only arrays and settings of one training run, checked once.
@@ -148,6 +161,8 @@ cdef class KernelTables:
         self.p.alpha = alpha
         self.p.min_alpha = min_alpha
         self.p.total_words = total_words
+        self.p.hot_hs_rows = 0
+        self.p.hot_sync_words = HOT_SYNC_WORDS
         self.p.w_in = &w_in_v[0, 0]
 
         cdef float[:, ::1] ns_v, hs_v
@@ -232,7 +247,7 @@ cdef class KernelTables:
         return self.p.vocab_size
 
     def train_chunk(self, const int32_t[::1] tokens, const int64_t[::1] offsets,
-                    int64_t words_before, uint64_t seed, int n_threads):
+                    int64_t words_before, uint64_t seed, int n_threads, int hot_rows=-1):
         """Train on one chunk of sentences, split into shards of about equal size.
 
         Parameters
@@ -247,6 +262,9 @@ cdef class KernelTables:
             Seed of this chunk; shard ``i`` seeds its RNG from ``(seed, i)``.
         n_threads : int
             Threads; the chunk is cut into ``SHARDS_PER_THREAD`` shards per thread.
+        hot_rows : int
+            Private hot rows of hierarchical softmax per thread (see ``HOT_HS_ROWS``);
+            -1 (default): ``HOT_HS_ROWS`` with several threads, none with one. Tests set it.
 
         Returns
         -------
@@ -291,6 +309,11 @@ cdef class KernelTables:
         bounds = np.searchsorted(np.asarray(offsets), np.linspace(0, n_tok, n_shards + 1)[1:-1])
         cdef int64_t[::1] sb = np.concatenate(([0], bounds, [n_sent])).astype(np.int64)
 
+        # One thread shares its cache with nobody: no private hot rows, and the exact
+        # updates the reference tests pin down.
+        if hot_rows < 0:
+            hot_rows = HOT_HS_ROWS if n_threads > 1 else 0
+        self.p.hot_hs_rows = min(hot_rows, V - 1) if self.p.w_out_hs != NULL else 0
         cdef fw2v_thread_t **states = <fw2v_thread_t **>calloc(n_shards, sizeof(fw2v_thread_t *))
         if states == NULL:
             raise MemoryError()
@@ -322,6 +345,9 @@ cdef class KernelTables:
             for k in range(n_shards):
                 fw2v_thread_free(states[k])
             free(states)
+            # Only train_chunk pulls and merges hot rows: a state made elsewhere (the
+            # example() hook) must use the shared rows.
+            self.p.hot_hs_rows = 0
         if status == FW2V_ERR_NONFINITE:
             raise FloatingPointError("non-finite value in the weights")
         return (loss, loss_terms, words, kept, examples)

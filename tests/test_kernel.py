@@ -380,3 +380,26 @@ def test_saturated_sigmoid_matches_reference(kind, scale):
         loss_r = ref.cbow(rw, ctx, 7, negs[0], 0.05, True, tree, True)
     assert loss_c == pytest.approx(loss_r, rel=1e-5)
     assert_close(cw, rw, tol=1e-4 * scale)
+
+
+@pytest.mark.parametrize("sg", [0, 1])
+@pytest.mark.parametrize("hot_rows", [3, V - 1])
+@pytest.mark.parametrize("negative, batched", [(2, 1), (0, 1), (0, 0)])
+def test_private_hot_rows_lose_no_update(sg, hot_rows, negative, batched):
+    """Hot tree nodes updated in a private copy and merged (several times per shard, and at
+    each shard's end) give the weights of updating them in place, up to the rounding of
+    the merges: nothing is lost or applied twice, whatever the shard or the kernel."""
+    hs = 1
+    outs = []
+    for rows in (0, hot_rows):
+        rng = np.random.default_rng(3)
+        tables, cw, _, _ = make_problem(rng, sg=sg, negative=negative, hs=hs, batched=batched)
+        tokens = rng.integers(0, V, 6000).astype(np.int32)
+        offsets = np.array([0, 1500, 2600, 4000, 6000], np.int64)
+        before = [a.copy() for a in cw]
+        tables.train_chunk(tokens, offsets, 0, 42, 1, rows)
+        outs.append(cw)
+    used = [True, negative > 0, hs > 0]  # w_in, w_out_ns, w_out_hs
+    for plain, hot, start, moves in zip(outs[0], outs[1], before, used):
+        assert np.array_equal(plain, start) != moves  # the rows in use did move
+        np.testing.assert_allclose(hot, plain, rtol=1e-4, atol=1e-6)
