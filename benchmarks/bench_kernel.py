@@ -23,7 +23,8 @@ SETTINGS = {
     "sg-batched": dict(sg=1, kernel="batched"),
     "sg-pair": dict(sg=1, kernel="pair"),
     "cbow": dict(sg=0),
-    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "sg-hs": dict(sg=1, hs=1, negative=0, kernel="batched"),
+    "sg-hs-pair": dict(sg=1, hs=1, negative=0, kernel="pair"),
     "cbow-hs": dict(sg=0, hs=1, negative=0),
 }
 

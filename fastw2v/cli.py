@@ -171,9 +171,10 @@ def _add_train(sub: Any) -> None:
     a("-seed", "--seed", dest="seed", type=int, default=1, help="random seed (1)")
     a(
         "--kernel",
-        choices=("batched", "pair"),
-        default="batched",
-        help="skip-gram kernel: batched (shared noise words per window) or pair (word2vec.c's)",
+        choices=("auto", "batched", "pair"),
+        default="auto",
+        help="skip-gram kernel: batched (shared noise words per window), pair (word2vec.c's) "
+        "or auto (batched for negative sampling, pair with -hs)",
     )
     a("--save-model", metavar="FILE", help="also save the full model (to continue training)")
     a(

@@ -137,9 +137,14 @@ class TrainConfig:
     batch_words : int
         Words per chunk handed to the kernel at once (progress and callbacks are updated
         between chunks).
-    kernel : {"batched", "pair"}
+    kernel : {"auto", "batched", "pair"}
         Skip-gram kernel: "batched" shares one set of noise words across a window and
         updates all its pairs at once (pWord2Vec); "pair" is word2vec.c's pair-at-a-time loop.
+        "auto" (default) batches negative sampling and takes the pair loop with
+        hierarchical softmax: there every pair of a window shares the centre's whole Huffman
+        path, root included, and one simultaneous step on those rows cost about a point of
+        analogy accuracy against word2vec.c (skip-gram, 5 epochs, 17M words: 34.9 against
+        35.7 for the pair loop, mean of 6 paired seeds; negative sampling loses nothing).
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
     cache_ids : bool or None
@@ -171,7 +176,7 @@ class TrainConfig:
     seed: int = 1
     max_sentence_length: int = 10_000
     batch_words: int = 1 << 20
-    kernel: str = "batched"
+    kernel: str = "auto"
     compute_loss: bool = True
     cache_ids: bool | None = None
 
@@ -223,8 +228,8 @@ class TrainConfig:
         _check_int("seed", self.seed, 0, 2**63 - 1)
         _check_int("max_sentence_length", self.max_sentence_length, 1)
         _check_int("batch_words", self.batch_words, 1)
-        if self.kernel not in ("batched", "pair"):
-            raise ParameterError("kernel", "'batched' or 'pair'", self.kernel)
+        if self.kernel not in ("auto", "batched", "pair"):
+            raise ParameterError("kernel", "'auto', 'batched' or 'pair'", self.kernel)
 
     @property
     def learning_rate(self) -> float:

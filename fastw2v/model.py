@@ -377,7 +377,7 @@ class Word2Vec:
             window=cfg.window,
             negative=cfg.negative,
             hs=int(cfg.hs),
-            batched=int(cfg.kernel == "batched"),
+            batched=int(cfg.kernel == "batched" or (cfg.kernel == "auto" and not cfg.hs)),
             compute_loss=int(compute_loss),
             alpha=cfg.learning_rate,
             min_alpha=cfg.final_learning_rate,

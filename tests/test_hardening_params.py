@@ -41,7 +41,7 @@ BAD_PARAMS = [
     ({"max_sentence_length": 0}, "max_sentence_length", ">= 1"),
     ({"batch_words": 0}, "batch_words", ">= 1"),
     ({"seed": -1}, "seed", "[0, "),
-    ({"kernel": "fast"}, "kernel", "'batched' or 'pair'"),
+    ({"kernel": "fast"}, "kernel", "'auto', 'batched' or 'pair'"),
 ]
 
 

@@ -545,3 +545,18 @@ def test_id_cache_skips_reading_after_the_first_epoch():
     before = CountingCorpus.sentences
     model.train(corpus)
     assert CountingCorpus.sentences - before == 4 * len(CORPUS)
+
+
+@pytest.mark.parametrize(("hs", "negative", "expected"), [(0, 5, "batched"), (1, 0, "pair")])
+def test_auto_kernel_batches_negative_sampling_only(hs, negative, expected):
+    """Skip-gram with hierarchical softmax takes the pair loop unless asked otherwise
+    (batching the Huffman path cost accuracy); negative sampling is batched."""
+    kw = dict(vector_size=8, sg=1, hs=hs, negative=negative, min_count=1, epochs=1, workers=1)
+    auto = Word2Vec(CORPUS, progress=False, **kw)
+    same = Word2Vec(CORPUS, progress=False, kernel=expected, **kw)
+    other = Word2Vec(
+        CORPUS, progress=False, kernel="pair" if expected == "batched" else "batched", **kw
+    )
+    assert auto.config.kernel == "auto"
+    assert auto.w_in.tobytes() == same.w_in.tobytes()
+    assert auto.w_in.tobytes() != other.w_in.tobytes()
