@@ -81,8 +81,6 @@ class Recording:
         The ``chunk_words`` the chunks were cut with.
     words : list of str
         The word of each provisional id.
-    nbytes : int
-        Memory the chunks hold.
     """
 
     def __init__(
@@ -92,15 +90,15 @@ class Recording:
         self.chunk_words = chunk_words
         self.words = words
         self._chunks = chunks
-        self.nbytes = sum(ids.nbytes + offsets.nbytes for ids, offsets in chunks)
-        self._table: tuple[Mapping[str, int], np.ndarray] | None = None
+        self._index: Mapping[str, int] | None = None  # what _table maps to
+        self._table = np.empty(0, np.int32)
 
     def bind(self, index: Mapping[str, int]) -> None:
         """Map the provisional ids to ``index`` now (a dict lookup per distinct word), so
         that :meth:`chunks` with the same ``index`` starts at once."""
         get = index.get
-        table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
-        self._table = (index, table)
+        self._table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
+        self._index = index
 
     def matches(self, corpus: Any, chunk_words: int) -> bool:
         """Whether these chunks are what ``id_chunks(corpus, ..., chunk_words)`` would cut."""
@@ -116,10 +114,9 @@ class Recording:
         """
         from fastw2v import _tokenize
 
-        if self._table is None or self._table[0] is not index:
+        if self._index is not index:
             self.bind(index)
-        assert self._table is not None
-        table = self._table[1]
+        table = self._table
         chunks, self._chunks = self._chunks, []
         chunks.reverse()  # pop from the end: each chunk is let go of once given out
         while chunks:
