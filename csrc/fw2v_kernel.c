@@ -286,6 +286,77 @@ FW2V_INLINE void axpy(float a, const float *FW2V_RESTRICT x, float *FW2V_RESTRIC
     for (int i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+/* neu1e += sum_j g[j] * rows[j] (the rows as they were), then rows[j] += g[j] * h: one pass
+ * over the rows instead of two (combine, then an axpy per row), each block of a row loaded
+ * once for both. The rows must be distinct: a repeated row would feed neu1e its new value.
+ * Per element, the sums are taken in the order of combine's, so the result is the same. */
+FW2V_INLINE void step_rows(float *FW2V_RESTRICT neu1e, float *const *rows, int n,
+                           const float *FW2V_RESTRICT g, const float *FW2V_RESTRICT h, int dim) {
+    int i = 0;
+    for (; i + 32 <= dim; i += 32) {
+        fw2v_v8 acc[4], hv[4];
+        for (int v = 0; v < 4; v++) {
+            acc[v] = load8(neu1e + i + 8 * v);
+            hv[v] = load8(h + i + 8 * v);
+        }
+        for (int j = 0; j < n; j++) {
+            float *r = rows[j] + i;
+            const float gj = g[j];
+            for (int v = 0; v < 4; v++) {
+                const fw2v_v8 x = load8(r + 8 * v);
+                acc[v] += gj * x;
+                store8(r + 8 * v, x + gj * hv[v]);
+            }
+        }
+        for (int v = 0; v < 4; v++) store8(neu1e + i + 8 * v, acc[v]);
+    }
+    for (; i + 8 <= dim; i += 8) {
+        fw2v_v8 acc = load8(neu1e + i);
+        const fw2v_v8 hv = load8(h + i);
+        for (int j = 0; j < n; j++) {
+            const fw2v_v8 x = load8(rows[j] + i);
+            acc += g[j] * x;
+            store8(rows[j] + i, x + g[j] * hv);
+        }
+        store8(neu1e + i, acc);
+    }
+    if (i + 4 <= dim) {
+        fw2v_v4 acc = load4(neu1e + i);
+        const fw2v_v4 hv = load4(h + i);
+        for (int j = 0; j < n; j++) {
+            const fw2v_v4 x = load4(rows[j] + i);
+            acc += g[j] * x;
+            store4(rows[j] + i, x + g[j] * hv);
+        }
+        store4(neu1e + i, acc);
+        i += 4;
+    }
+    for (; i < dim; i++) {
+        float acc = neu1e[i];
+        for (int j = 0; j < n; j++) {
+            const float x = rows[j][i];
+            acc += g[j] * x;
+            rows[j][i] = x + g[j] * h[i];
+        }
+        neu1e[i] = acc;
+    }
+}
+#else
+FW2V_INLINE void step_rows(float *neu1e, float *const *rows, int n, const float *g, const float *h,
+                           int dim) {
+    for (int i = 0; i < dim; i++) {
+        float acc = neu1e[i];
+        for (int j = 0; j < n; j++) {
+            const float x = rows[j][i];
+            acc += g[j] * x;
+            rows[j][i] = x + g[j] * h[i];
+        }
+        neu1e[i] = acc;
+    }
+}
+#endif
+
 /* ------------------------------------------------------------------ random numbers */
 
 /* splitmix64: turns (seed, shard) into well-spread starting states. */
@@ -514,9 +585,19 @@ FW2V_INLINE void softmax_step(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     }
 }
 
+/* Whether an output row occurs twice among rows[from .. n) (a noise word drawn twice; the
+ * rows before `from` are a Huffman path: distinct, and in another matrix). */
+FW2V_INLINE int has_repeats(float *const *rows, int from, int n) {
+    for (int j = from + 1; j < n; j++)
+        for (int i = from; i < j; i++)
+            if (rows[i] == rows[j]) return 1;
+    return 0;
+}
+
 /* The output side of one example for hidden vector h: all dot products first, then all
  * rows move together (one simultaneous gradient step; dh accumulates in neu1e from the rows
- * as they were before the step). */
+ * as they were before the step), in one pass over the rows unless one of them occurs
+ * twice. */
 FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const float *h,
                               int32_t centre, const int32_t *negs, float alpha, float *neu1e) {
     const int dim = p->dim;
@@ -525,8 +606,13 @@ FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const fl
     float *hh = (float *)h;
     dots(&hh, 1, t->rows, n, dim, g, n);
     if (!gradients(t, p->compute_loss, g, t->labels, n, alpha)) return;
-    combine(&neu1e, 1, t->rows, n, g, 0, 1, dim, 1);
-    for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
+    const int n_hs = p->hs ? (int)(p->code_offsets[centre + 1] - p->code_offsets[centre]) : 0;
+    if (p->negative > 0 && has_repeats(t->rows, n_hs, n)) {
+        combine(&neu1e, 1, t->rows, n, g, 0, 1, dim, 1);
+        for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
+    } else {
+        step_rows(neu1e, t->rows, n, g, h, dim);
+    }
     if (p->softmax) softmax_step(p, t, h, centre, alpha, neu1e);
 }
 
