@@ -26,7 +26,7 @@ from setuptools import Extension, setup
 
 
 def _flag_works(flags: list[str], code: str = "int main(void){return 0;}\n") -> bool:
-    """Return True if the C compiler accepts ``flags`` on a tiny program (hnswlib's has_flag idea)."""
+    """Return True if the C compiler accepts ``flags`` on a tiny program (hnswlib's has_flag)."""
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     cc = cc.split()
     with tempfile.TemporaryDirectory() as tmp:
