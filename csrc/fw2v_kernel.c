@@ -286,6 +286,21 @@ FW2V_INLINE void axpy(float a, const float *FW2V_RESTRICT x, float *FW2V_RESTRIC
     for (int i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+/* step_rows (below) on elements [from, dim), one at a time. */
+FW2V_INLINE void step_rows_from(float *FW2V_RESTRICT neu1e, float *const *rows, int n,
+                                const float *FW2V_RESTRICT g, const float *FW2V_RESTRICT h,
+                                int from, int dim) {
+    for (int i = from; i < dim; i++) {
+        float acc = neu1e[i];
+        for (int j = 0; j < n; j++) {
+            const float x = rows[j][i];
+            acc += g[j] * x;
+            rows[j][i] = x + g[j] * h[i];
+        }
+        neu1e[i] = acc;
+    }
+}
+
 #if defined(__GNUC__) || defined(__clang__)
 /* neu1e += sum_j g[j] * rows[j] (the rows as they were), then rows[j] += g[j] * h: one pass
  * over the rows instead of two (combine, then an axpy per row), each block of a row loaded
@@ -332,28 +347,12 @@ FW2V_INLINE void step_rows(float *FW2V_RESTRICT neu1e, float *const *rows, int n
         store4(neu1e + i, acc);
         i += 4;
     }
-    for (; i < dim; i++) {
-        float acc = neu1e[i];
-        for (int j = 0; j < n; j++) {
-            const float x = rows[j][i];
-            acc += g[j] * x;
-            rows[j][i] = x + g[j] * h[i];
-        }
-        neu1e[i] = acc;
-    }
+    step_rows_from(neu1e, rows, n, g, h, i, dim);
 }
 #else
 FW2V_INLINE void step_rows(float *neu1e, float *const *rows, int n, const float *g, const float *h,
                            int dim) {
-    for (int i = 0; i < dim; i++) {
-        float acc = neu1e[i];
-        for (int j = 0; j < n; j++) {
-            const float x = rows[j][i];
-            acc += g[j] * x;
-            rows[j][i] = x + g[j] * h[i];
-        }
-        neu1e[i] = acc;
-    }
+    step_rows_from(neu1e, rows, n, g, h, 0, dim);
 }
 #endif
 
