@@ -394,9 +394,10 @@ FW2V_INLINE int32_t sample_noise(const fw2v_params_t *p, uint64_t *rng) {
 /* ------------------------------------------------------------------ the output layer */
 
 /* Collect the output rows of one example: the Huffman path of `centre` (hs), then centre
- * itself and the noise words (negative sampling). Returns how many. */
+ * itself and the noise words (negative sampling). Returns how many; *n_path is the length
+ * of the path. */
 FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t centre,
-                               const int32_t *negs) {
+                               const int32_t *negs, int *n_path) {
     const int64_t dim = p->dim;
     int n = 0;
     if (p->hs) {
@@ -409,6 +410,7 @@ FW2V_INLINE int gather_targets(const fw2v_params_t *p, fw2v_thread_t *t, int32_t
             n++;
         }
     }
+    *n_path = n;
     if (p->negative > 0) {
         t->rows[n] = p->w_out_ns + (int64_t)centre * dim;
         t->labels[n] = 1.0f;
@@ -600,13 +602,13 @@ FW2V_INLINE int has_repeats(float *const *rows, int from, int n) {
 FW2V_INLINE void output_layer(const fw2v_params_t *p, fw2v_thread_t *t, const float *h,
                               int32_t centre, const int32_t *negs, float alpha, float *neu1e) {
     const int dim = p->dim;
-    const int n = gather_targets(p, t, centre, negs);
+    int n_path;
+    const int n = gather_targets(p, t, centre, negs, &n_path);
     float *g = t->g;
     float *hh = (float *)h;
     dots(&hh, 1, t->rows, n, dim, g, n);
     if (!gradients(t, p->compute_loss, g, t->labels, n, alpha)) return;
-    const int n_hs = p->hs ? (int)(p->code_offsets[centre + 1] - p->code_offsets[centre]) : 0;
-    if (p->negative > 0 && has_repeats(t->rows, n_hs, n)) {
+    if (p->negative > 0 && has_repeats(t->rows, n_path, n)) {
         combine(&neu1e, 1, t->rows, n, g, 0, 1, dim, 1);
         for (int j = 0; j < n; j++) axpy(g[j], h, t->rows[j], dim);
     } else {
@@ -637,7 +639,8 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
 FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                           int32_t centre, const int32_t *negs, float alpha) {
     const int dim = p->dim;
-    const int n = gather_targets(p, t, centre, negs);
+    int n_path;
+    const int n = gather_targets(p, t, centre, negs, &n_path);
     float *g = t->g; /* g[m * n + j]: context row m against output row j */
     float **in = t->in_rows;
     for (int m = 0; m < n_ctx; m++) {
