@@ -18,6 +18,7 @@ import numpy as np
 
 from fastw2v import Word2Vec, build_info
 from fastw2v.corpus import as_corpus
+from fastw2v.trainer import kernel_tables
 
 SETTINGS = {
     "sg-batched": dict(sg=1, kernel="batched"),
@@ -71,7 +72,9 @@ def main() -> None:
         offsets = np.concatenate(([0], np.cumsum(lens))).astype(np.int64)
         best = best_cpu = float("inf")
         for r in range(args.repeats):
-            tables = model._kernel_tables(len(tokens), model.config.compute_loss)
+            tables = kernel_tables(
+                model.config, model.vocab, model.weights, len(tokens), model.config.compute_loss
+            )
             t0, c0 = time.perf_counter(), time.process_time()
             tables.train_chunk(tokens, offsets, 0, r + 1, args.threads)
             best = min(best, time.perf_counter() - t0)

@@ -10,6 +10,8 @@ loss and word tallies) belongs to one thread and is summed here afterwards.
 
 import numpy as np
 
+from fastw2v.seeds import shard_seed
+
 from cython.parallel import prange
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free
@@ -121,10 +123,13 @@ HOT_SYNC_WORDS = 1024
 
 
 cdef class KernelTables:
-    """The read-only arrays and settings of one training run, checked once.
+    """The arrays and settings of one training run, checked once.
 
-    Holding the arrays here keeps them alive (and their pointers valid) for as long as the
-    C parameter struct built from them is used.
+    The tables (noise, Huffman, subsampling) are read-only; the weight matrices are updated
+    in place by :meth:`train_chunk`, by all threads at once (Hogwild), and ``train_chunk``
+    sets the per-call number of private hot rows in the parameter struct. Holding the arrays
+    here keeps them alive (and their pointers valid) for as long as the C parameter struct
+    built from them is used.
     """
     cdef fw2v_params_t p
     cdef readonly object w_in, w_out_ns, w_out_hs, w_out_sm, keep_prob, noise_prob, noise_alias
@@ -164,79 +169,85 @@ cdef class KernelTables:
         self.p.hot_hs_rows = 0
         self.p.hot_sync_words = HOT_SYNC_WORDS
         self.p.w_in = &w_in_v[0, 0]
-
-        cdef float[:, ::1] ns_v, hs_v
-        cdef const float[::1] np_v, kp_v
-        cdef const int32_t[::1] na_v, pt_v
-        cdef const uint8_t[::1] cd_v
-        cdef const int64_t[::1] co_v
-        cdef int64_t i
-
         self.p.w_out_ns = NULL
         self.p.noise_prob = NULL
         self.p.noise_alias = NULL
         if negative > 0:
-            ns_v = w_out_ns
-            np_v = noise_prob
-            na_v = noise_alias
-            if ns_v.shape[0] != V or ns_v.shape[1] != dim:
-                raise ValueError(f"w_out_ns must have shape {(V, dim)}, got {w_out_ns.shape}")
-            if np_v.shape[0] != V or na_v.shape[0] != V:
-                raise ValueError("noise alias table must have one entry per word")
-            for i in range(V):
-                if na_v[i] < 0 or na_v[i] >= V:
-                    raise ValueError(f"noise alias table entry {i} out of range")
-            self.w_out_ns, self.noise_prob, self.noise_alias = w_out_ns, noise_prob, noise_alias
-            self.p.w_out_ns = &ns_v[0, 0]
-            self.p.noise_prob = &np_v[0]
-            self.p.noise_alias = &na_v[0]
-
+            self._set_negative(w_out_ns, noise_prob, noise_alias)
         self.p.w_out_hs = NULL
         self.p.codes = NULL
         self.p.points = NULL
         self.p.code_offsets = NULL
         self.p.max_code_len = 0
         if hs:
-            hs_v = w_out_hs
-            cd_v = codes
-            pt_v = points
-            co_v = code_offsets
-            if hs_v.shape[1] != dim or hs_v.shape[0] < max(V - 1, 1):
-                raise ValueError(f"w_out_hs must have shape ({max(V - 1, 1)}, {dim}), got {w_out_hs.shape}")
-            if co_v.shape[0] != V + 1 or co_v[0] != 0 or co_v[V] != cd_v.shape[0] or pt_v.shape[0] != cd_v.shape[0]:
-                raise ValueError("Huffman tables do not match the vocabulary")
-            for i in range(V):
-                if co_v[i + 1] < co_v[i]:
-                    raise ValueError("Huffman code offsets must not decrease")
-                self.p.max_code_len = max(self.p.max_code_len, <int>(co_v[i + 1] - co_v[i]))
-            for i in range(pt_v.shape[0]):
-                if pt_v[i] < 0 or pt_v[i] >= hs_v.shape[0]:
-                    raise ValueError(f"Huffman point {i} out of range")
-            self.w_out_hs, self.codes, self.points, self.code_offsets = w_out_hs, codes, points, code_offsets
-            self.p.w_out_hs = &hs_v[0, 0]
-            if cd_v.shape[0] > 0:
-                self.p.codes = &cd_v[0]
-                self.p.points = &pt_v[0]
-            self.p.code_offsets = &co_v[0]
-
-        cdef float[:, ::1] sm_v
+            self._set_hierarchical(w_out_hs, codes, points, code_offsets)
         self.p.softmax = 0
         self.p.w_out_sm = NULL
         if w_out_sm is not None:
-            sm_v = w_out_sm
-            if sm_v.shape[0] != V or sm_v.shape[1] != dim:
-                raise ValueError(f"w_out_sm must have shape {(V, dim)}, got {w_out_sm.shape}")
-            self.w_out_sm = w_out_sm
-            self.p.softmax = 1
-            self.p.w_out_sm = &sm_v[0, 0]
-
+            self._set_softmax(w_out_sm)
         self.p.keep_prob = NULL
         if keep_prob is not None:
-            kp_v = keep_prob
-            if kp_v.shape[0] != V:
-                raise ValueError("keep_prob must have one entry per word")
-            self.keep_prob = keep_prob
-            self.p.keep_prob = &kp_v[0]
+            self._set_keep(keep_prob)
+
+    cdef _set_negative(self, w_out_ns, noise_prob, noise_alias):
+        cdef int64_t V = self.p.vocab_size, i
+        cdef int dim = self.p.dim
+        cdef float[:, ::1] ns_v = w_out_ns
+        cdef const float[::1] np_v = noise_prob
+        cdef const int32_t[::1] na_v = noise_alias
+        if ns_v.shape[0] != V or ns_v.shape[1] != dim:
+            raise ValueError(f"w_out_ns must have shape {(V, dim)}, got {w_out_ns.shape}")
+        if np_v.shape[0] != V or na_v.shape[0] != V:
+            raise ValueError("noise alias table must have one entry per word")
+        for i in range(V):
+            if na_v[i] < 0 or na_v[i] >= V:
+                raise ValueError(f"noise alias table entry {i} out of range")
+        self.w_out_ns, self.noise_prob, self.noise_alias = w_out_ns, noise_prob, noise_alias
+        self.p.w_out_ns = &ns_v[0, 0]
+        self.p.noise_prob = &np_v[0]
+        self.p.noise_alias = &na_v[0]
+
+    cdef _set_hierarchical(self, w_out_hs, codes, points, code_offsets):
+        cdef int64_t V = self.p.vocab_size, i
+        cdef int dim = self.p.dim
+        cdef float[:, ::1] hs_v = w_out_hs
+        cdef const uint8_t[::1] cd_v = codes
+        cdef const int32_t[::1] pt_v = points
+        cdef const int64_t[::1] co_v = code_offsets
+        if hs_v.shape[1] != dim or hs_v.shape[0] < max(V - 1, 1):
+            raise ValueError(f"w_out_hs must have shape ({max(V - 1, 1)}, {dim}), got {w_out_hs.shape}")
+        if co_v.shape[0] != V + 1 or co_v[0] != 0 or co_v[V] != cd_v.shape[0] or pt_v.shape[0] != cd_v.shape[0]:
+            raise ValueError("Huffman tables do not match the vocabulary")
+        for i in range(V):
+            if co_v[i + 1] < co_v[i]:
+                raise ValueError("Huffman code offsets must not decrease")
+            self.p.max_code_len = max(self.p.max_code_len, <int>(co_v[i + 1] - co_v[i]))
+        for i in range(pt_v.shape[0]):
+            if pt_v[i] < 0 or pt_v[i] >= hs_v.shape[0]:
+                raise ValueError(f"Huffman point {i} out of range")
+        self.w_out_hs, self.codes, self.points, self.code_offsets = w_out_hs, codes, points, code_offsets
+        self.p.w_out_hs = &hs_v[0, 0]
+        if cd_v.shape[0] > 0:
+            self.p.codes = &cd_v[0]
+            self.p.points = &pt_v[0]
+        self.p.code_offsets = &co_v[0]
+
+    cdef _set_softmax(self, w_out_sm):
+        cdef int64_t V = self.p.vocab_size
+        cdef int dim = self.p.dim
+        cdef float[:, ::1] sm_v = w_out_sm
+        if sm_v.shape[0] != V or sm_v.shape[1] != dim:
+            raise ValueError(f"w_out_sm must have shape {(V, dim)}, got {w_out_sm.shape}")
+        self.w_out_sm = w_out_sm
+        self.p.softmax = 1
+        self.p.w_out_sm = &sm_v[0, 0]
+
+    cdef _set_keep(self, keep_prob):
+        cdef const float[::1] kp_v = keep_prob
+        if kp_v.shape[0] != self.p.vocab_size:
+            raise ValueError("keep_prob must have one entry per word")
+        self.keep_prob = keep_prob
+        self.p.keep_prob = &kp_v[0]
 
     @property
     def dim(self):
@@ -259,7 +270,8 @@ cdef class KernelTables:
         words_before : int
             Words trained before this chunk over the whole run (learning-rate position).
         seed : int
-            Seed of this chunk; shard ``i`` seeds its RNG from ``(seed, i)``.
+            Seed of this chunk; shard ``i`` seeds its RNG from
+            ``fastw2v.seeds.shard_seed(seed, i)``.
         n_threads : int
             Threads; the chunk is cut into ``SHARDS_PER_THREAD`` shards per thread.
         hot_rows : int
@@ -318,10 +330,9 @@ cdef class KernelTables:
         if states == NULL:
             raise MemoryError()
         cdef int k
-        cdef uint64_t base = seed
         try:
             for k in range(n_shards):
-                states[k] = fw2v_thread_new(&self.p, base * <uint64_t>0x9E3779B97F4A7C15 + <uint64_t>k, longest)
+                states[k] = fw2v_thread_new(&self.p, <uint64_t>shard_seed(seed, k), longest)
                 if states[k] == NULL:
                     raise MemoryError("could not allocate thread scratch buffers")
             with nogil:

@@ -12,6 +12,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from fastw2v.layers import FullSoftmax, HierarchicalSoftmax, NegativeSampling, OutputLayer
+
 #: Largest vocabulary the full softmax accepts: each example costs vocab_size dot products
 #: (about vocab_size / (negative + 1) times negative sampling's work).
 MAX_SOFTMAX_VOCAB = 30_000
@@ -249,6 +251,25 @@ class TrainConfig:
     def threads(self) -> int:
         """Number of training threads."""
         return self.workers if self.workers is not None else available_cores()
+
+    @property
+    def batched_kernel(self) -> bool:
+        """Whether skip-gram runs the batched kernel: the "auto" policy of ``kernel``.
+
+        (The full softmax always runs the pair kernel: the C falls back to it.)
+        """
+        return self.kernel == "batched" or (self.kernel == "auto" and not self.hs)
+
+    def output_layers(self) -> list[OutputLayer]:
+        """The output layers these parameters ask for, in the order of their matrices."""
+        layers: list[OutputLayer] = []
+        if self.negative > 0:
+            layers.append(NegativeSampling(self.negative, self.ns_exponent))
+        if self.hs:
+            layers.append(HierarchicalSoftmax())
+        if self.softmax:
+            layers.append(FullSoftmax())
+        return layers
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for saving with a model)."""

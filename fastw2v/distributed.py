@@ -41,7 +41,6 @@ fastw2v[mpi]`` adds it), everything else in fastw2v works as before.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sys
 import time
@@ -52,6 +51,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from fastw2v.seeds import rank_seed
 
 __all__ = [
     "DistributedResult",
@@ -421,24 +422,6 @@ class _Synchroniser:
         self.stats.sync_seconds += time.perf_counter() - t0
 
 
-def _synced_arrays(model: Any, hot_words: int) -> list[tuple[np.ndarray, slice]]:
-    """Each weight matrix with the slice of its hot rows.
-
-    Input, negative-sampling and softmax rows are word rows in frequency order: the hot rows
-    come first. Hierarchical-softmax rows are the inner Huffman nodes, created from the
-    rarest words up: the root is the last row, and the rows nearest the root (last) are on
-    the paths of the most frequent words.
-    """
-    out: list[tuple[np.ndarray, slice]] = []
-    for a in (model.w_in, model.w_out_ns, model.w_out_sm):
-        if a is not None:
-            out.append((a, slice(0, min(hot_words, a.shape[0]))))
-    if model.w_out_hs is not None:
-        n = model.w_out_hs.shape[0]
-        out.append((model.w_out_hs, slice(n - min(hot_words, n), n)))
-    return out
-
-
 # ---------------------------------------------------------------------- training
 
 
@@ -627,10 +610,6 @@ def _run(
     # threshold within one step.
     interval = min(sync_words, hot_sync_words) if hot_words else sync_words
     batch = max(1000, min(cfg.batch_words, interval // size))
-    # Each rank draws its own random numbers (subsampling, windows, negatives); rank 0 keeps
-    # the user's seed, so one rank reproduces a single-process run.
-    seed = (cfg.seed + rank * 0x9E3779B97F4A7C15) % (2**63)
-    model.config = dataclasses.replace(cfg, batch_words=batch, seed=seed)
     stats = SyncStats(rank=rank, size=size)
     total = global_words * n_epochs
     t_start = time.perf_counter()
@@ -650,7 +629,7 @@ def _run(
     sync = _Synchroniser(
         comm,
         mpi,
-        _synced_arrays(model, hot_words),
+        model.weights.sync_slices(cfg.output_layers(), hot_words),
         sync_words=sync_words,
         hot_sync_words=hot_sync_words if hot_words else None,
         mode=sync_mode,
@@ -675,17 +654,16 @@ def _run(
             sync.step(delta, False)
         return sync.global_done
 
-    try:
-        if shard_words > 0:
-            model.train(shard, epochs=n_epochs, progress=False, total_words=total, chunk_hook=hook)
-            if state["epoch"] != n_epochs:
-                raise RuntimeError(
-                    f"finished {state['epoch']} of {n_epochs} epochs' synchronisation"
-                )
-        else:  # an empty shard (tiny corpus, many ranks): only join the collectives
-            _join_only(model, sync, n_epochs)
-    finally:
-        model.config = cfg
+    if shard_words > 0:
+        # Each rank draws its own random numbers (subsampling, windows, negatives).
+        options = model.train_options(
+            progress=False, seed=rank_seed(cfg.seed, rank), batch_words=batch, chunk_hook=hook
+        )
+        model.train(shard, epochs=n_epochs, total_words=total, options=options)
+        if state["epoch"] != n_epochs:
+            raise RuntimeError(f"finished {state['epoch']} of {n_epochs} epochs' synchronisation")
+    else:  # an empty shard (tiny corpus, many ranks): only join the collectives
+        _join_only(model, sync, n_epochs)
     stats.train_seconds = time.perf_counter() - t_start
     stats.words = shard_words * n_epochs
     all_stats = comm.gather(stats, root=0)
@@ -697,12 +675,10 @@ def _run(
 def _join_only(model: Any, sync: _Synchroniser, n_epochs: int) -> None:
     """A rank without words joins every step, and calls the callbacks as training would,
     so that callbacks may use collectives too."""
-    from fastw2v.model import EpochStats, TrainResult
+    from fastw2v.trainer import Callbacks, EpochStats, TrainResult
 
-    cbs = model.callbacks
-    for cb in cbs:
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin(model)
+    cbs = Callbacks(model, model.callbacks)
+    cbs.train_begin()
     result = TrainResult(threads=model.config.threads)
     for e in range(n_epochs):
         t0 = time.perf_counter()
@@ -720,16 +696,10 @@ def _join_only(model: Any, sync: _Synchroniser, n_epochs: int) -> None:
             alpha_end=float("nan"),
         )
         result.epochs.append(stats)
-        for cb in cbs:
-            if hasattr(cb, "on_epoch_end"):
-                cb.on_epoch_end(model, stats)
-            elif callable(cb):
-                cb(model, stats)
+        cbs.epoch_end(stats)
     model.epochs_trained += n_epochs
     model.last_result = result
-    for cb in cbs:
-        if hasattr(cb, "on_train_end"):
-            cb.on_train_end(model, result)
+    cbs.train_end(result)
 
 
 def run_cli(args: Any, params: dict[str, Any]) -> int:

@@ -1,224 +1,48 @@
-"""Word2Vec: vocabulary, weights, the epoch loop, learning-rate schedule, progress, callbacks.
+"""Word2Vec: the facade users train with.
 
-Training streams the corpus: a producer thread tokenises and id-encodes the next chunk of
-sentences (fastw2v.encoding: in C without the GIL for files) while the C kernel, which
-releases the GIL too, trains on the current one. Only fixed-size chunks are ever held in
-memory.
+Parameters become a :class:`~fastw2v.config.TrainConfig`; :meth:`Word2Vec.build_vocab` makes
+the vocabulary (:mod:`fastw2v.vocab`) and the weights (:mod:`fastw2v.weights`);
+:meth:`Word2Vec.train` hands both to a :class:`~fastw2v.trainer.Trainer`; the output layers
+(:mod:`fastw2v.layers`) answer :meth:`Word2Vec.predict_output_word`; the file layout of
+:meth:`Word2Vec.save` is :mod:`fastw2v.model_format`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import queue
-import signal
-import sys
-import threading
-import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fastw2v import _train
-from fastw2v._atomic import atomic_write, check_writable
+from fastw2v import _train, model_format
+from fastw2v._atomic import check_writable
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
-from fastw2v.encoding import Recording, count_and_record, id_chunks
+from fastw2v.encoding import Recording, count_and_record
+from fastw2v.model_format import MODEL_FORMAT_VERSION
+from fastw2v.trainer import (
+    Callback,
+    Callbacks,
+    EpochStats,
+    Progress,
+    Trainer,
+    TrainOptions,
+    TrainResult,
+)
 from fastw2v.vocab import Vocab
+from fastw2v.weights import Weights
 
 if TYPE_CHECKING:
     from fastw2v.vectors import KeyedVectors
 
-#: Version of the ``Word2Vec.save`` file layout.
-MODEL_FORMAT_VERSION = 1
+__all__ = ["MODEL_FORMAT_VERSION", "Callback", "EpochStats", "TrainResult", "Word2Vec"]
 
-
-@dataclass
-class EpochStats:
-    """What one epoch did; passed to callbacks and collected in :class:`TrainResult`.
-
-    ``loss`` is the mean over output terms of ``-log p(label)`` (one term per output row
-    of each example: the true word, each noise word, each Huffman node), so it is
-    comparable between epochs and runs of different lengths.
-    """
-
-    epoch: int
-    words: int
-    kept_words: int
-    examples: int
-    loss: float
-    loss_sum: float
-    loss_terms: int
-    seconds: float
-    alpha_end: float
-
-    @property
-    def words_per_sec(self) -> float:
-        return self.words / self.seconds if self.seconds > 0 else float("inf")
-
-
-@dataclass
-class TrainResult:
-    """Summary of a :meth:`Word2Vec.train` call."""
-
-    epochs: list[EpochStats] = field(default_factory=list)
-    threads: int = 1
-
-    @property
-    def words(self) -> int:
-        return sum(e.words for e in self.epochs)
-
-    @property
-    def seconds(self) -> float:
-        return sum(e.seconds for e in self.epochs)
-
-    @property
-    def words_per_sec(self) -> float:
-        s = self.seconds
-        return self.words / s if s > 0 else float("inf")
-
-    @property
-    def words_per_sec_per_thread(self) -> float:
-        return self.words_per_sec / self.threads
-
-    @property
-    def loss(self) -> float:
-        """Mean loss of the last epoch."""
-        return self.epochs[-1].loss if self.epochs else float("nan")
-
-
-@dataclass
-class _Progress:
-    """Where a ``train`` call stands: enough to continue it from a checkpoint."""
-
-    epochs: int
-    total_words: int
-    epoch: int = 0  # index of the current epoch within the call
-    chunk: int = 0  # chunks of the current epoch already trained
-    done: int = 0  # words trained in the call (all processes): positions the learning rate
-    local: int = 0  # words this process trained in the call
-    loss: float = 0.0  # tallies of the current epoch
-    terms: int = 0
-    words: int = 0
-    kept: int = 0
-    examples: int = 0
-    seconds: float = 0.0
-    finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
-
-    def close_epoch(self, epochs_before: int, alpha0: float, alpha1: float) -> EpochStats:
-        stats = EpochStats(
-            epoch=epochs_before + self.epoch + 1,
-            words=self.words,
-            kept_words=self.kept,
-            examples=self.examples,
-            loss=self.loss / self.terms if self.terms else float("nan"),
-            loss_sum=self.loss,
-            loss_terms=self.terms,
-            seconds=self.seconds,
-            alpha_end=_alpha_at(alpha0, alpha1, self.done, self.total_words),
-        )
-        self.finished.append(asdict(stats))
-        self.epoch += 1
-        self.chunk = 0
-        self.loss, self.terms, self.words, self.kept, self.examples = 0.0, 0, 0, 0, 0
-        self.seconds = 0.0
-        return stats
-
-
-class _InterruptFlag:
-    """While active, the first SIGINT only sets ``requested`` (training stops cleanly after
-    the running chunk); a second one interrupts at once. Inactive outside the main thread,
-    where signal handlers cannot be installed."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __enter__(self) -> _InterruptFlag:
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-            except ValueError:
-                self._previous = None
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
-class Callback:
-    """Base class for training callbacks; override the hooks you need.
-
-    A plain callable ``f(model, stats)`` is accepted too and called at each epoch's end.
-    """
-
-    def on_train_begin(self, model: Word2Vec) -> None:  # noqa: B027 - optional hook
-        pass
-
-    def on_epoch_end(self, model: Word2Vec, stats: EpochStats) -> None:  # noqa: B027
-        pass
-
-    def on_train_end(self, model: Word2Vec, result: TrainResult) -> None:  # noqa: B027
-        pass
-
-
-class _Prefetch:
-    """Run an iterator in a background thread, ``depth`` items ahead of the consumer.
-
-    The kernel releases the GIL, so reading and encoding the next chunk overlaps training.
-    An exception in the producer is re-raised in the consumer.
-    """
-
-    _DONE = object()
-
-    def __init__(self, it: Iterator[Any], depth: int = 2) -> None:
-        self._q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(it,), daemon=True)
-        self._thread.start()
-
-    def _run(self, it: Iterator[Any]) -> None:
-        try:
-            for item in it:
-                while not self._stop.is_set():
-                    try:
-                        self._q.put((None, item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
-                    return
-            self._q.put((None, self._DONE))
-        except BaseException as exc:  # handed to the consumer
-            self._q.put((exc, None))
-
-    def __iter__(self) -> Iterator[Any]:
-        while True:
-            exc, item = self._q.get()
-            if exc is not None:
-                raise exc
-            if item is self._DONE:
-                return
-            yield item
-
-    def close(self) -> None:
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                self._q.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(timeout=0.05)
+#: word2vec.c's (and old gensim's) names of parameters, accepted as aliases.
+_ALIASES = {"threads": "workers", "size": "vector_size", "iter": "epochs"}
 
 
 class Word2Vec:
@@ -256,12 +80,9 @@ class Word2Vec:
         callbacks: Sequence[Any] = (),
         **params: Any,
     ) -> None:
-        if "threads" in params:  # word2vec.c's name
-            params["workers"] = params.pop("threads")
-        if "size" in params:
-            params["vector_size"] = params.pop("size")
-        if "iter" in params:
-            params["epochs"] = params.pop("iter")
+        for alias, name in _ALIASES.items():
+            if alias in params:
+                params[name] = params.pop(alias)
         unknown = set(params) - set(TrainConfig.__dataclass_fields__)
         if unknown:
             raise TypeError(f"unknown training parameter(s): {', '.join(sorted(unknown))}")
@@ -269,13 +90,10 @@ class Word2Vec:
         self.progress = progress
         self.callbacks = list(callbacks)
         self.vocab: Vocab | None = None
-        self.w_in: np.ndarray | None = None
-        self.w_out_ns: np.ndarray | None = None
-        self.w_out_hs: np.ndarray | None = None
-        self.w_out_sm: np.ndarray | None = None
+        self.weights: Weights | None = None
         self.epochs_trained = 0
         self.last_result: TrainResult | None = None
-        self._resume: dict[str, Any] | None = None  # an interrupted train() call's _Progress
+        self._resume: dict[str, Any] | None = None  # an interrupted train() call's Progress
         self._wv: KeyedVectors | None = None
         self._recording: Recording | None = None  # the corpus build_vocab counted, encoded
         source = _pick_source(sentences, corpus_file)
@@ -283,7 +101,31 @@ class Word2Vec:
             self.build_vocab(source)
             self.train(source)
 
-    # ------------------------------------------------------------------ vocabulary
+    @property
+    def w_in(self) -> np.ndarray | None:
+        """Input vectors, (vocab, dim): the word vectors (see :mod:`fastw2v.weights`)."""
+        return None if self.weights is None else self.weights.w_in
+
+    @w_in.setter
+    def w_in(self, value: np.ndarray) -> None:
+        if self.weights is None:
+            raise RuntimeError("the model has no weights yet: build_vocab() first")
+        self.weights.w_in = value
+
+    @property
+    def w_out_ns(self) -> np.ndarray | None:
+        """Negative-sampling output vectors, or None."""
+        return None if self.weights is None else self.weights.output("w_out_ns")
+
+    @property
+    def w_out_hs(self) -> np.ndarray | None:
+        """Hierarchical-softmax inner-node vectors, or None."""
+        return None if self.weights is None else self.weights.output("w_out_hs")
+
+    @property
+    def w_out_sm(self) -> np.ndarray | None:
+        """Full-softmax output vectors, or None."""
+        return None if self.weights is None else self.weights.output("w_out_sm")
 
     def build_vocab(
         self, sentences: Any = None, *, corpus_file: Any = None, vocab: Vocab | None = None
@@ -303,31 +145,8 @@ class Word2Vec:
             source = _pick_source(sentences, corpus_file)
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
-            corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
-            if (
-                isinstance(corpus, PathCorpus)
-                and cfg.max_vocab_size is None
-                and cfg.cache_ids is not False
-            ):
-                # Counting looks every token up anyway: keeping the ids it finds costs
-                # little, and spares the first epoch reading and tokenising the text again
-                # (a producer thread that would take CPU from the kernel threads).
-                budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
-                counts, recording = count_and_record(corpus, cfg.batch_words, budget)
-                vocab = Vocab._from_corpus_counts(
-                    counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
-                )
-                if recording is not None:
-                    recording.bind(vocab.index)  # the vocabulary is final: map it now
-                self._recording = recording
-            else:
-                vocab = Vocab.build(
-                    corpus,
-                    min_count=cfg.min_count,
-                    max_size=cfg.max_final_vocab,
-                    max_vocab_size=cfg.max_vocab_size,
-                )
-        if self.config.softmax and len(vocab) > MAX_SOFTMAX_VOCAB:
+            vocab, self._recording = _count_vocab(cfg, source)
+        if cfg.softmax and len(vocab) > MAX_SOFTMAX_VOCAB:
             raise ValueError(
                 f"softmax=True with {len(vocab):,} words would be hopelessly slow (every example "
                 f"touches every output row; the limit is {MAX_SOFTMAX_VOCAB:,} words): use "
@@ -335,55 +154,10 @@ class Word2Vec:
                 "or raise min_count"
             )
         self.vocab = vocab
-        self._init_weights()
-        return vocab
-
-    def _init_weights(self) -> None:
-        """word2vec.c's initialisation: input rows uniform in [-0.5, 0.5) / dim, outputs zero."""
-        assert self.vocab is not None
-        V, dim = len(self.vocab), self.config.vector_size
-        rng = np.random.default_rng(self.config.seed)
-        self.w_in = (rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
-        self.w_out_ns = np.zeros((V, dim), np.float32) if self.config.negative > 0 else None
-        self.w_out_hs = np.zeros((max(V - 1, 1), dim), np.float32) if self.config.hs else None
-        self.w_out_sm = np.zeros((V, dim), np.float32) if self.config.softmax else None
+        self.weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
         self.epochs_trained = 0
         self._wv = None
-
-    # ------------------------------------------------------------------ training
-
-    def _kernel_tables(self, total_words: int, compute_loss: bool) -> _train.KernelTables:
-        cfg, vocab = self.config, self.vocab
-        assert vocab is not None and self.w_in is not None
-        prob = alias = codes = points = offsets = None
-        if cfg.negative > 0:
-            prob, alias = vocab.alias_table(cfg.ns_exponent)
-        if cfg.hs:
-            tree = vocab.huffman()
-            codes, points, offsets = tree.codes, tree.points, tree.offsets
-        keep = vocab.keep_probs(cfg.sample) if cfg.sample > 0 else None
-        return _train.KernelTables(
-            self.w_in,
-            self.w_out_ns,
-            self.w_out_hs,
-            keep,
-            prob,
-            alias,
-            codes,
-            points,
-            offsets,
-            sg=int(cfg.sg),
-            cbow_mean=int(cfg.cbow_mean),
-            window=cfg.window,
-            negative=cfg.negative,
-            hs=int(cfg.hs),
-            batched=int(cfg.kernel == "batched" or (cfg.kernel == "auto" and not cfg.hs)),
-            compute_loss=int(compute_loss),
-            alpha=cfg.learning_rate,
-            min_alpha=cfg.final_learning_rate,
-            total_words=total_words,
-            w_out_sm=self.w_out_sm,
-        )
+        return vocab
 
     def train(
         self,
@@ -399,6 +173,7 @@ class Word2Vec:
         checkpoint_words: int | None = None,
         checkpoint_seconds: float | None = None,
         resume: bool = False,
+        options: TrainOptions | None = None,
     ) -> TrainResult:
         """Train for ``epochs`` passes (default: the configured number) over the corpus.
 
@@ -436,195 +211,121 @@ class Word2Vec:
             Continue the interrupted ``train`` call recorded in this model (one loaded from
             a checkpoint, or one whose training was interrupted): same corpus, the epochs
             and learning-rate schedule of that call, from the chunk where it stopped.
+        options : TrainOptions, optional
+            Instead of ``progress``, ``chunk_hook`` and the checkpoint arguments: options
+            made by :meth:`train_options`, which may also set the seed and the chunk size
+            of this call (as :mod:`fastw2v.distributed` does for each rank).
 
         Returns
         -------
         TrainResult
             Per-epoch words, loss and timing.
         """
-        if self.vocab is None or self.w_in is None:
+        if self.vocab is None or self.weights is None:
             raise RuntimeError(
                 "call build_vocab() before train(), or pass the corpus to Word2Vec()"
             )
         source = _pick_source(sentences, corpus_file)
         if source is None:
             raise ValueError("train needs a corpus (sentences or corpus_file)")
-        cfg = self.config
+        state = self._start(resume, epochs, total_words)
+        if options is None:
+            options = self.train_options(
+                progress=progress,
+                chunk_hook=chunk_hook,
+                checkpoint=checkpoint,
+                checkpoint_words=checkpoint_words,
+                checkpoint_seconds=checkpoint_seconds,
+            )
+        return self._run(source, state, options, callbacks)
+
+    def train_options(
+        self,
+        *,
+        progress: bool | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        **overrides: Any,
+    ) -> TrainOptions:
+        """The :class:`~fastw2v.trainer.TrainOptions` of a ``train`` call of this model:
+        seed, chunk size and threads from its parameters, unless given in ``overrides``
+        (``seed``, ``batch_words``, ``chunk_hook``, ``checkpoint_words``, ...)."""
+        opts = TrainOptions(
+            epochs_before=self.epochs_trained,
+            seed=self.config.seed,
+            batch_words=self.config.batch_words,
+            threads=_threads(self.config.threads),
+            progress=self.progress if progress is None else progress,
+        )
+        for name, value in overrides.items():
+            setattr(opts, name, value)
+        _check_checkpoint(checkpoint, opts.checkpoint_words, opts.checkpoint_seconds)
+        if checkpoint is not None:
+            opts.checkpoint = lambda state: self._save_checkpoint(checkpoint, state)
+        return opts
+
+    def _start(self, resume: bool, epochs: int | None, total_words: int | None) -> Progress:
+        """The state a train() call starts from: the interrupted one, or a fresh one."""
         if resume:
             if self._resume is None:
                 raise ValueError(
                     "nothing to resume: this model holds no interrupted training "
                     "(load a checkpoint written during train())"
                 )
-            state = _Progress(**self._resume)
-        else:
-            n_epochs = cfg.epochs if epochs is None else epochs
-            if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
-                raise ValueError(f"epochs must be an integer >= 1, got {n_epochs!r}")
-            total = self.vocab.total_words * n_epochs if total_words is None else total_words
-            state = _Progress(epochs=n_epochs, total_words=int(total))
-        if checkpoint is not None:
-            if checkpoint_words is None and checkpoint_seconds is None:
-                raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
-            check_writable(checkpoint)
-        for name, value in (
-            ("checkpoint_words", checkpoint_words),
-            ("checkpoint_seconds", checkpoint_seconds),
-        ):
-            if value is not None and not value > 0:
-                raise ValueError(f"{name} must be > 0, got {value}")
-        show = self.progress if progress is None else progress
-        cbs = self.callbacks if callbacks is None else list(callbacks)
-        threads = cfg.threads
-        if threads > 1 and not _train.build_info()["openmp"]:
-            warnings.warn(
-                "fastw2v was built without OpenMP: training runs on one thread", stacklevel=2
-            )
-            threads = 1
+            return Progress(**self._resume)
+        n_epochs = self.config.epochs if epochs is None else epochs
+        if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
+            raise ValueError(f"epochs must be an integer >= 1, got {n_epochs!r}")
+        assert self.vocab is not None
+        total = self.vocab.total_words * n_epochs if total_words is None else total_words
+        return Progress(epochs=n_epochs, total_words=int(total))
 
-        corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
+    def _run(
+        self, source: Any, state: Progress, options: TrainOptions, callbacks: Any
+    ) -> TrainResult:
+        assert self.vocab is not None and self.weights is not None
+        corpus = as_corpus(source, max_sentence_length=self.config.max_sentence_length)
         # The corpus build_vocab counted and recorded, if this is the same text cut the
         # same way; it is handed out once, whatever this call does.
         recording, self._recording = self._recording, None
         if recording is not None and not (
-            isinstance(corpus, PathCorpus) and recording.matches(corpus, cfg.batch_words)
+            isinstance(corpus, PathCorpus) and recording.matches(corpus, options.batch_words)
         ):
             recording = None
-        tables = self._kernel_tables(state.total_words, cfg.compute_loss)
-        result = TrainResult(threads=threads)
-        result.epochs = [EpochStats(**e) for e in state.finished]
-        alpha0, alpha1 = cfg.learning_rate, cfg.final_learning_rate
-        bar = _progress_bar(state.total_words, show, initial=state.done)
-        for cb in cbs:
-            if hasattr(cb, "on_train_begin"):
-                cb.on_train_begin(self)
-        # Epochs after the first replay the encoded chunks of the first instead of reading
-        # and tokenising again: the producer would otherwise take CPU from the kernel
-        # (about 0.4 s of one core per 17M words in C, several times that for iterables).
-        # Only files are cached automatically: a Python iterable may yield something else
-        # each epoch on purpose (reshuffled sentences), so it is re-read unless asked.
-        # A recording is already in memory: keeping its chunks for later epochs costs nothing.
-        cache_ids = cfg.cache_ids
-        if cache_ids is None:
-            cache_ids = recording is not None or (
-                isinstance(corpus, PathCorpus) and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
-            )
-        cache_ids = cache_ids and state.epochs - state.epoch > 1
-        cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
-        first_epoch = state.epoch
-        last_save, words_at_save = time.monotonic(), state.done
-        stop = _InterruptFlag()
-        self._resume = None
+        cbs = Callbacks(self, self.callbacks if callbacks is None else list(callbacks))
+        trainer = Trainer(self.config, self.vocab, self.weights, options, cbs)
         try:
-            with stop:
-                while state.epoch < state.epochs:
-                    t0 = time.perf_counter() - state.seconds
-                    replay = cache is not None and state.epoch > first_epoch
-                    prefetch = None
-                    chunks: Iterable[tuple[np.ndarray, np.ndarray]]
-                    if cache is not None and replay:
-                        chunks = cache
-                    elif recording is not None:
-                        chunks = recording.chunks(self.vocab.index)
-                        recording = None
-                    else:
-                        prefetch = _Prefetch(
-                            id_chunks(corpus, self.vocab.words, self.vocab.index, cfg.batch_words)
-                        )
-                        chunks = prefetch
-                    try:
-                        for chunk_no, (tokens, offsets) in enumerate(chunks):
-                            if cache is not None and not replay:
-                                cache.append((tokens, offsets))
-                            if chunk_no < state.chunk:
-                                continue  # trained before the checkpoint we resumed from
-                            self._train_chunk(tables, state, tokens, offsets, threads)
-                            state.chunk = chunk_no + 1
-                            state.seconds = time.perf_counter() - t0
-                            if chunk_hook is not None:
-                                reported = chunk_hook(state.local)
-                                if reported is not None:
-                                    state.done = int(reported)
-                            _show_progress(bar, state, alpha0, alpha1)
-                            if stop.requested:
-                                raise KeyboardInterrupt
-                            if checkpoint is not None and (
-                                _due(checkpoint_words, state.done - words_at_save)
-                                or _due(checkpoint_seconds, time.monotonic() - last_save)
-                            ):
-                                self._resume = asdict(state)
-                                self.save(checkpoint)
-                                self._resume = None
-                                last_save, words_at_save = time.monotonic(), state.done
-                    finally:
-                        if prefetch is not None:
-                            prefetch.close()
-                    stats = state.close_epoch(self.epochs_trained, alpha0, alpha1)
-                    result.epochs.append(stats)
-                    if stats.words == 0:
-                        raise ValueError(
-                            f"{_describe(source)}: no in-vocabulary words in this corpus; "
-                            "was the vocabulary built from a different corpus?"
-                        )
-                    self._wv_reset()
-                    for cb in cbs:
-                        if hasattr(cb, "on_epoch_end"):
-                            cb.on_epoch_end(self, stats)
-                        elif callable(cb):
-                            cb(self, stats)
+            result = trainer.run(
+                corpus, state, recording, self._clear_resume, self._wv_reset, _describe(source)
+            )
         except KeyboardInterrupt:
             # The weights hold every chunk counted in `state`: record where training stood,
             # so that save() writes a checkpoint that train(resume=True) continues.
             self._resume = asdict(state)
             raise
         finally:
-            if bar is not None:
-                bar.close()
             self._wv_reset()
         self.epochs_trained += state.epochs
         self.last_result = result
-        for cb in cbs:
-            if hasattr(cb, "on_train_end"):
-                cb.on_train_end(self, result)
+        cbs.train_end(result)
         return result
 
-    def _train_chunk(
-        self,
-        tables: _train.KernelTables,
-        state: _Progress,
-        tokens: np.ndarray,
-        offsets: np.ndarray,
-        threads: int,
-    ) -> None:
-        seed = _chunk_seed(self.config.seed, self.epochs_trained + state.epoch, state.chunk)
-        try:
-            c_loss, c_terms, c_words, c_kept, c_ex = tables.train_chunk(
-                tokens, offsets, state.done, seed, threads
-            )
-        except FloatingPointError:
-            raise FloatingPointError(
-                f"training diverged in epoch {self.epochs_trained + state.epoch + 1}: a weight "
-                f"became NaN or infinite; lower alpha (now {self.config.learning_rate})"
-            ) from None
-        state.done += c_words
-        state.local += c_words
-        state.loss += c_loss
-        state.terms += c_terms
-        state.words += c_words
-        state.kept += c_kept
-        state.examples += c_ex
+    def _clear_resume(self) -> None:
+        self._resume = None
 
-    # ------------------------------------------------------------------ vectors
+    def _save_checkpoint(self, path: str | os.PathLike[str], state: dict[str, Any]) -> None:
+        self._resume = state
+        self.save(path)
+        self._resume = None
 
     @property
     def wv(self) -> KeyedVectors:
         """The trained word vectors (a view of the input matrix, not a copy)."""
         from fastw2v.vectors import KeyedVectors
 
-        if self.vocab is None or self.w_in is None:
+        if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab() or train() first")
         if self._wv is None:
-            self._wv = KeyedVectors(self.vocab.words, self.w_in, self.vocab.counts)
+            self._wv = KeyedVectors(self.vocab.words, self.weights.w_in, self.vocab.counts)
         return self._wv
 
     def _wv_reset(self) -> None:
@@ -660,7 +361,7 @@ class Word2Vec:
         list of (str, float)
             Words and probabilities, most probable first.
         """
-        if self.vocab is None or self.w_in is None:
+        if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet")
         if isinstance(context_words, str):
             context_words = [context_words]
@@ -669,71 +370,30 @@ class Word2Vec:
             raise KeyError(
                 f"none of the context words is in the vocabulary: {list(context_words)!r}"
             )
-        h = self.w_in[ids].astype(np.float64).mean(axis=0)
-        if self.w_out_sm is not None:
-            probs = _softmax(self.w_out_sm @ h)
-        elif self.w_out_hs is not None:
-            tree = self.vocab.huffman()
-            f = self.w_out_hs.astype(np.float64) @ h
-            sign = 1.0 - 2.0 * tree.codes.astype(np.float64)  # label 1 - code, as +-1
-            # log sigmoid(sign * f) along each path, summed per word
-            logp_nodes = -np.logaddexp(0.0, -sign * f[tree.points])
-            logp = np.zeros(len(self.vocab))
-            lengths = np.diff(tree.offsets)
-            nonempty = lengths > 0
-            if logp_nodes.size:
-                sums = np.add.reduceat(logp_nodes, tree.offsets[:-1][nonempty])
-                logp[nonempty] = sums
-            probs = np.exp(logp)
-        else:
-            assert self.w_out_ns is not None
-            probs = _softmax(self.w_out_ns @ h)
-        words = self.vocab.words
-        if topn is None:
-            return [(words[i], float(probs[i])) for i in range(len(words))]
-        k = min(int(topn), len(words))
-        best = np.argpartition(-probs, k - 1)[:k] if k < len(words) else np.arange(len(words))
-        best = best[np.argsort(-probs[best], kind="stable")]
-        return [(words[i], float(probs[i])) for i in best]
+        h = self.weights.w_in[ids].astype(np.float64).mean(axis=0)
+        layer = max(self.config.output_layers(), key=lambda layer: layer.predict_rank)
+        w_out = self.weights.output(layer.matrix)
+        assert w_out is not None
+        return _ranked(self.vocab.words, layer.predict(self.vocab, w_out, h), topn)
 
     def save_word2vec_format(self, path: str | os.PathLike[str], binary: bool = False) -> None:
         """Write the vectors in word2vec.c's text or binary format (atomically)."""
         self.wv.save_word2vec_format(path, binary=binary)
 
-    # ------------------------------------------------------------------ persistence
-
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save the whole model (vocabulary, both layers, parameters) to continue training later.
 
-        The file is a NumPy ``.npz`` archive without pickled objects, written atomically.
+        The file is a NumPy ``.npz`` archive without pickled objects, written atomically
+        (:mod:`fastw2v.model_format`).
         """
-        if self.vocab is None or self.w_in is None:
+        if self.vocab is None or self.weights is None:
             raise RuntimeError("nothing to save: the model has no vocabulary yet")
-        # surrogateescape: vocabularies read from word2vec.c files may hold undecodable bytes
-        words_utf8 = [w.encode("utf-8", "surrogateescape") for w in self.vocab.words]
-        lengths = np.fromiter((len(b) for b in words_utf8), dtype=np.int64, count=len(words_utf8))
         meta = {
-            "format": "fastw2v-model",
-            "version": MODEL_FORMAT_VERSION,
             "config": self.config.to_dict(),
             "epochs_trained": self.epochs_trained,
             "resume": self._resume,
         }
-        arrays: dict[str, np.ndarray] = {
-            "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-            "words_utf8": np.frombuffer(b"".join(words_utf8), dtype=np.uint8),
-            "word_lengths": lengths,
-            "counts": self.vocab.counts,
-            "w_in": self.w_in,
-        }
-        if self.w_out_ns is not None:
-            arrays["w_out_ns"] = self.w_out_ns
-        if self.w_out_hs is not None:
-            arrays["w_out_hs"] = self.w_out_hs
-        if self.w_out_sm is not None:
-            arrays["w_out_sm"] = self.w_out_sm
-        with atomic_write(path, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]  # (stubs: a key could be allow_pickle)
+        model_format.write(path, meta, self.vocab, self.weights)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
@@ -750,7 +410,7 @@ class Word2Vec:
         if not path.exists():
             raise FileNotFoundError(f"model file not found: {path}")
         try:
-            return cls._load(path)
+            return cls._from_saved(model_format.read(path))
         except ValueError as exc:
             if str(exc).startswith(str(path)):
                 raise
@@ -762,67 +422,25 @@ class Word2Vec:
             raise ValueError(f"{path}: not a readable fastw2v model ({reason})") from exc
 
     @classmethod
-    def _load(cls, path: Path) -> Word2Vec:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(bytes(z["meta"]).decode())
-            if not isinstance(meta, dict) or meta.get("format") != "fastw2v-model":
-                raise ValueError("not a fastw2v model")
-            version = meta.get("version")
-            if not isinstance(version, int) or version > MODEL_FORMAT_VERSION:
-                raise ValueError(f"written by a newer fastw2v (format {version!r})")
-            lengths = np.asarray(z["word_lengths"])
-            blob = bytes(z["words_utf8"])
-            if lengths.ndim != 1 or lengths.dtype.kind not in "iu" or np.any(lengths < 0):
-                raise ValueError("word lengths are damaged")
-            if int(lengths.sum()) != len(blob):
-                raise ValueError("word lengths do not match the stored words")
-            ends = np.cumsum(lengths)
-            words = [
-                blob[s:e].decode("utf-8", "surrogateescape")
-                for s, e in zip((ends - lengths).tolist(), ends.tolist())
-            ]
-            counts = np.array(z["counts"], dtype=np.int64)
-            arrays = {
-                name: np.ascontiguousarray(z[name], dtype=np.float32) if name in z else None
-                for name in ("w_in", "w_out_ns", "w_out_hs", "w_out_sm")
-            }
+    def _from_saved(cls, saved: model_format.SavedModel) -> Word2Vec:
+        meta, words, counts, weights = saved.meta, saved.words, saved.counts, saved.weights
         config = meta.get("config")
         if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
             raise ValueError("the saved parameters are damaged")
         model = cls(progress=False, **config)
         cfg = model.config
-        w_in = arrays["w_in"]
-        if w_in is None or w_in.shape != (len(words), cfg.vector_size):
-            shape = None if w_in is None else w_in.shape
-            raise ValueError(
-                f"input matrix has shape {shape}, expected ({len(words)}, {cfg.vector_size})"
-            )
+        weights.check_input(len(words), cfg.vector_size)
         if counts.shape != (len(words),):
             raise ValueError(f"{len(counts)} counts for {len(words)} words")
-        w_ns, w_hs, w_sm = arrays["w_out_ns"], arrays["w_out_hs"], arrays["w_out_sm"]
-        if (
-            (w_ns is None) != (cfg.negative == 0)
-            or (w_hs is None) == bool(cfg.hs)
-            or (w_sm is None) == bool(cfg.softmax)
-        ):
-            raise ValueError("output layers do not match the saved parameters")
-        for name, rows, m in (
-            ("w_out_ns", len(words), w_ns),
-            ("w_out_hs", max(len(words) - 1, 1), w_hs),
-            ("w_out_sm", len(words), w_sm),
-        ):
-            if m is not None and m.shape != (rows, cfg.vector_size):
-                raise ValueError(
-                    f"{name} has shape {m.shape}, expected ({rows}, {cfg.vector_size})"
-                )
+        weights.check_outputs(len(words), cfg.vector_size, cfg.output_layers())
         resume = meta.get("resume")
         if resume is not None:
             try:
-                _Progress(**resume)
+                Progress(**resume)
             except TypeError:
                 raise ValueError("the saved training state is damaged") from None
         model.vocab = Vocab(words, counts)
-        model.w_in, model.w_out_ns, model.w_out_hs, model.w_out_sm = w_in, w_ns, w_hs, w_sm
+        model.weights = weights
         model.epochs_trained = int(meta.get("epochs_trained", 0))
         model._resume = resume
         return model
@@ -839,7 +457,60 @@ class Word2Vec:
         )
 
 
-# ---------------------------------------------------------------------- helpers
+def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:
+    """The vocabulary of ``source``, and its ids recorded while counting when worth it."""
+    corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
+    if isinstance(corpus, PathCorpus) and cfg.max_vocab_size is None and cfg.cache_ids is not False:
+        # Counting looks every token up anyway: keeping the ids it finds costs little, and
+        # spares the first epoch reading and tokenising the text again (a producer thread
+        # that would take CPU from the kernel threads).
+        budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
+        counts, recording = count_and_record(corpus, cfg.batch_words, budget)
+        vocab = Vocab.from_corpus_counts(
+            counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
+        )
+        if recording is not None:
+            recording.bind(vocab.index)  # the vocabulary is final: map it now
+        return vocab, recording
+    vocab = Vocab.build(
+        corpus,
+        min_count=cfg.min_count,
+        max_size=cfg.max_final_vocab,
+        max_vocab_size=cfg.max_vocab_size,
+    )
+    return vocab, None
+
+
+def _threads(threads: int) -> int:
+    if threads > 1 and not _train.build_info()["openmp"]:
+        warnings.warn("fastw2v was built without OpenMP: training runs on one thread", stacklevel=4)
+        return 1
+    return threads
+
+
+def _check_checkpoint(
+    checkpoint: Any, checkpoint_words: int | None, checkpoint_seconds: float | None
+) -> None:
+    if checkpoint is not None:
+        if checkpoint_words is None and checkpoint_seconds is None:
+            raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
+        check_writable(checkpoint)
+    for name, value in (
+        ("checkpoint_words", checkpoint_words),
+        ("checkpoint_seconds", checkpoint_seconds),
+    ):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be > 0, got {value}")
+
+
+def _ranked(words: list[str], probs: np.ndarray, topn: int | None) -> list[tuple[str, float]]:
+    """``(word, probability)`` pairs: the ``topn`` most probable first, or all in order."""
+    if topn is None:
+        return [(words[i], float(probs[i])) for i in range(len(words))]
+    k = min(int(topn), len(words))
+    best = np.argpartition(-probs, k - 1)[:k] if k < len(words) else np.arange(len(words))
+    best = best[np.argsort(-probs[best], kind="stable")]
+    return [(words[i], float(probs[i])) for i in best]
 
 
 def _pick_source(sentences: Any, corpus_file: Any) -> Any:
@@ -852,52 +523,3 @@ def _describe(source: Any) -> str:
     if isinstance(source, (str, os.PathLike)):
         return str(source)
     return f"corpus {type(source).__name__}"
-
-
-def _due(every: float | None, elapsed: float) -> bool:
-    return every is not None and elapsed >= every
-
-
-def _show_progress(bar: Any, state: _Progress, alpha0: float, alpha1: float) -> None:
-    if bar is None:
-        return
-    bar.update(state.done - bar.n)
-    alpha = _alpha_at(alpha0, alpha1, state.done, state.total_words)
-    text = f"epoch {state.epoch + 1}/{state.epochs}, alpha {alpha:.5f}"
-    if state.terms:
-        text += f", loss {state.loss / state.terms:.4f}"
-    bar.set_postfix_str(text, refresh=False)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z.astype(np.float64)
-    e = np.exp(z - z.max())
-    return e / e.sum()
-
-
-def _alpha_at(a0: float, a1: float, done: int, total: int) -> float:
-    return a0 - (a0 - a1) * min(1.0, done / max(total, 1))
-
-
-def _chunk_seed(seed: int, epoch: int, chunk: int) -> int:
-    """A distinct, reproducible seed per (run seed, epoch, chunk); the kernel adds the thread."""
-    return ((seed * 1_000_003 + epoch) * 1_000_003 + chunk) & 0xFFFFFFFFFFFFFFFF
-
-
-def _progress_bar(total: int, show: bool, initial: int = 0) -> Any:
-    if not show:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # tqdm is a dependency, but keep training if it is missing
-        return None
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit="w",
-        unit_scale=True,
-        file=sys.stderr,
-        mininterval=0.5,
-        dynamic_ncols=True,
-        desc="training",
-    )

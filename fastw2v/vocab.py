@@ -198,10 +198,10 @@ class Vocab:
             counter = count_words(corpus)
         else:
             counter = _count_sentences(corpus, max_vocab_size)
-        return cls._from_corpus_counts(counter, corpus, min_count, max_size)
+        return cls.from_corpus_counts(counter, corpus, min_count, max_size)
 
     @classmethod
-    def _from_corpus_counts(
+    def from_corpus_counts(
         cls,
         counter: Mapping[str, int],
         corpus: Any,

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import fastw2v.model as model_module
+import fastw2v.trainer as trainer_module
 from fastw2v import Word2Vec, _tokenize
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import count_and_record, count_words
@@ -32,7 +33,7 @@ def _forbid_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("train read the corpus although build_vocab recorded it")
 
-    monkeypatch.setattr(model_module, "id_chunks", refuse)
+    monkeypatch.setattr(trainer_module, "id_chunks", refuse)  # the trainer reads the corpus
 
 
 @pytest.mark.parametrize("epochs", [1, 3])

@@ -1,0 +1,84 @@
+"""The ``Word2Vec.save`` file: a NumPy ``.npz`` archive without pickled objects.
+
+Arrays: ``meta`` (UTF-8 JSON: format, version, parameters, epochs trained, the state of an
+interrupted ``train`` call), ``words_utf8`` and ``word_lengths`` (the words, concatenated),
+``counts``, and one array per weight matrix (``w_in``, ``w_out_ns``, ``w_out_hs``,
+``w_out_sm``; only those the model has).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fastw2v._atomic import atomic_write
+from fastw2v.layers import OUTPUT_MATRICES
+from fastw2v.vocab import Vocab
+from fastw2v.weights import Weights
+
+#: Version of the ``Word2Vec.save`` file layout.
+MODEL_FORMAT_VERSION = 1
+
+
+@dataclass
+class SavedModel:
+    """The contents of a model file, read but not yet checked against each other."""
+
+    meta: dict[str, Any]
+    words: list[str]
+    counts: np.ndarray
+    weights: Weights
+
+
+def write(
+    path: str | os.PathLike[str], meta: dict[str, Any], vocab: Vocab, weights: Weights
+) -> None:
+    """Write a model file atomically; ``meta`` gets the format name and version added."""
+    # surrogateescape: vocabularies read from word2vec.c files may hold undecodable bytes
+    words_utf8 = [w.encode("utf-8", "surrogateescape") for w in vocab.words]
+    lengths = np.fromiter((len(b) for b in words_utf8), dtype=np.int64, count=len(words_utf8))
+    meta = {"format": "fastw2v-model", "version": MODEL_FORMAT_VERSION, **meta}
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "words_utf8": np.frombuffer(b"".join(words_utf8), dtype=np.uint8),
+        "word_lengths": lengths,
+        "counts": vocab.counts,
+    }
+    arrays.update(weights.matrices())
+    with atomic_write(path, "wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]  # (stubs: a key could be allow_pickle)
+
+
+def read(path: Path) -> SavedModel:
+    """Read a model file; raises ValueError (or whatever a damaged archive raises)."""
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(bytes(z["meta"]).decode())
+        if not isinstance(meta, dict) or meta.get("format") != "fastw2v-model":
+            raise ValueError("not a fastw2v model")
+        version = meta.get("version")
+        if not isinstance(version, int) or version > MODEL_FORMAT_VERSION:
+            raise ValueError(f"written by a newer fastw2v (format {version!r})")
+        words = _words(np.asarray(z["word_lengths"]), bytes(z["words_utf8"]))
+        counts = np.array(z["counts"], dtype=np.int64)
+        arrays = {
+            name: np.ascontiguousarray(z[name], dtype=np.float32) if name in z else None
+            for name in ("w_in", *OUTPUT_MATRICES)
+        }
+    return SavedModel(meta, words, counts, Weights.from_arrays(arrays))
+
+
+def _words(lengths: np.ndarray, blob: bytes) -> list[str]:
+    if lengths.ndim != 1 or lengths.dtype.kind not in "iu" or np.any(lengths < 0):
+        raise ValueError("word lengths are damaged")
+    if int(lengths.sum()) != len(blob):
+        raise ValueError("word lengths do not match the stored words")
+    ends = np.cumsum(lengths)
+    return [
+        blob[s:e].decode("utf-8", "surrogateescape")
+        for s, e in zip((ends - lengths).tolist(), ends.tolist())
+    ]

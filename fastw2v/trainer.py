@@ -1,0 +1,542 @@
+"""The training loop: epochs of chunks, the learning-rate schedule, progress, interrupts,
+checkpoints and callbacks.
+
+Training streams the corpus: a producer thread tokenises and id-encodes the next chunk of
+sentences (fastw2v.encoding: in C without the GIL for files) while the C kernel, which
+releases the GIL too, trains on the current one. A file corpus whose ids fit in
+``ID_CACHE_AUTO_BYTES`` is kept in memory as ids after the first epoch (``cache_ids``);
+otherwise only a few chunks are held at a time.
+
+:class:`Trainer` knows nothing of where its options come from: :class:`fastw2v.Word2Vec`
+fills :class:`TrainOptions` from its parameters, :mod:`fastw2v.distributed` from the global
+word count, its rank's seed and its synchronisation hook.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fastw2v import _train
+from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
+from fastw2v.corpus import PathCorpus
+from fastw2v.encoding import Recording, id_chunks
+from fastw2v.seeds import chunk_seed
+from fastw2v.vocab import Vocab
+from fastw2v.weights import Weights
+
+__all__ = [
+    "Callback",
+    "Callbacks",
+    "EpochStats",
+    "Progress",
+    "TrainOptions",
+    "TrainResult",
+    "Trainer",
+    "kernel_tables",
+]
+
+
+@dataclass
+class EpochStats:
+    """What one epoch did; passed to callbacks and collected in :class:`TrainResult`.
+
+    ``loss`` is the mean over output terms of ``-log p(label)`` (one term per output row
+    of each example: the true word, each noise word, each Huffman node), so it is
+    comparable between epochs and runs of different lengths.
+    """
+
+    epoch: int
+    words: int
+    kept_words: int
+    examples: int
+    loss: float
+    loss_sum: float
+    loss_terms: int
+    seconds: float
+    alpha_end: float
+
+    @property
+    def words_per_sec(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass
+class TrainResult:
+    """Summary of a :meth:`Word2Vec.train` call."""
+
+    epochs: list[EpochStats] = field(default_factory=list)
+    threads: int = 1
+
+    @property
+    def words(self) -> int:
+        return sum(e.words for e in self.epochs)
+
+    @property
+    def seconds(self) -> float:
+        return sum(e.seconds for e in self.epochs)
+
+    @property
+    def words_per_sec(self) -> float:
+        s = self.seconds
+        return self.words / s if s > 0 else float("inf")
+
+    @property
+    def words_per_sec_per_thread(self) -> float:
+        return self.words_per_sec / self.threads
+
+    @property
+    def loss(self) -> float:
+        """Mean loss of the last epoch."""
+        return self.epochs[-1].loss if self.epochs else float("nan")
+
+
+class Callback:
+    """Base class for training callbacks; override the hooks you need.
+
+    A plain callable ``f(model, stats)`` is accepted too and called at each epoch's end.
+    """
+
+    def on_train_begin(self, model: Any) -> None:  # noqa: B027 - optional hook
+        pass
+
+    def on_epoch_end(self, model: Any, stats: EpochStats) -> None:  # noqa: B027
+        pass
+
+    def on_train_end(self, model: Any, result: TrainResult) -> None:  # noqa: B027
+        pass
+
+
+class Callbacks:
+    """The one dispatcher of training callbacks: :class:`Callback` objects (any object with
+    some of its hooks) and plain callables ``f(model, stats)`` run at each epoch's end."""
+
+    def __init__(self, model: Any, callbacks: Sequence[Any]) -> None:
+        self.model = model
+        self.callbacks = list(callbacks)
+
+    def train_begin(self) -> None:
+        for cb in self.callbacks:
+            if hasattr(cb, "on_train_begin"):
+                cb.on_train_begin(self.model)
+
+    def epoch_end(self, stats: EpochStats) -> None:
+        for cb in self.callbacks:
+            if hasattr(cb, "on_epoch_end"):
+                cb.on_epoch_end(self.model, stats)
+            elif callable(cb):
+                cb(self.model, stats)
+
+    def train_end(self, result: TrainResult) -> None:
+        for cb in self.callbacks:
+            if hasattr(cb, "on_train_end"):
+                cb.on_train_end(self.model, result)
+
+
+@dataclass
+class Progress:
+    """Where a ``train`` call stands: enough to continue it from a checkpoint."""
+
+    epochs: int
+    total_words: int
+    epoch: int = 0  # index of the current epoch within the call
+    chunk: int = 0  # chunks of the current epoch already trained
+    done: int = 0  # words trained in the call (all processes): positions the learning rate
+    local: int = 0  # words this process trained in the call
+    loss: float = 0.0  # tallies of the current epoch
+    terms: int = 0
+    words: int = 0
+    kept: int = 0
+    examples: int = 0
+    seconds: float = 0.0
+    finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
+
+    def add_chunk(self, tallies: tuple[float, int, int, int, int]) -> None:
+        """Count one chunk's ``(loss, loss_terms, words, kept_words, examples)``."""
+        c_loss, c_terms, c_words, c_kept, c_ex = tallies
+        self.done += c_words
+        self.local += c_words
+        self.loss += c_loss
+        self.terms += c_terms
+        self.words += c_words
+        self.kept += c_kept
+        self.examples += c_ex
+
+    def close_epoch(self, epochs_before: int, alpha0: float, alpha1: float) -> EpochStats:
+        stats = EpochStats(
+            epoch=epochs_before + self.epoch + 1,
+            words=self.words,
+            kept_words=self.kept,
+            examples=self.examples,
+            loss=self.loss / self.terms if self.terms else float("nan"),
+            loss_sum=self.loss,
+            loss_terms=self.terms,
+            seconds=self.seconds,
+            alpha_end=alpha_at(alpha0, alpha1, self.done, self.total_words),
+        )
+        self.finished.append(asdict(stats))
+        self.epoch += 1
+        self.chunk = 0
+        self.loss, self.terms, self.words, self.kept, self.examples = 0.0, 0, 0, 0, 0
+        self.seconds = 0.0
+        return stats
+
+
+@dataclass
+class TrainOptions:
+    """Everything a :class:`Trainer` run needs besides the model's parameters.
+
+    Attributes
+    ----------
+    epochs_before : int
+        Epochs the model trained before this call (numbers the epochs, seeds the chunks).
+    seed, batch_words, threads
+        The chunks' seeds derive from ``seed`` (:mod:`fastw2v.seeds`); ``batch_words``
+        words per chunk; kernel threads.
+    progress : bool
+        Show a progress bar on stderr.
+    chunk_hook : callable, optional
+        Called between chunks with the words this process trained so far in the call; may
+        return the words trained by all processes, which then positions the learning rate.
+    checkpoint : callable, optional
+        Called with the :class:`Progress` (as a dict) every ``checkpoint_words`` words and/or
+        ``checkpoint_seconds`` seconds; it saves the model with that state.
+    """
+
+    epochs_before: int
+    seed: int
+    batch_words: int
+    threads: int
+    progress: bool = False
+    chunk_hook: Callable[[int], int | None] | None = None
+    checkpoint: Callable[[dict[str, Any]], None] | None = None
+    checkpoint_words: int | None = None
+    checkpoint_seconds: float | None = None
+
+
+def kernel_tables(
+    cfg: TrainConfig, vocab: Vocab, weights: Weights, total_words: int, compute_loss: bool
+) -> _train.KernelTables:
+    """The kernel's checked tables: the weights and every output layer's arrays."""
+    arrays: dict[str, Any] = {}
+    for layer in cfg.output_layers():
+        arrays.update(layer.kernel_arrays(vocab))
+    keep = vocab.keep_probs(cfg.sample) if cfg.sample > 0 else None
+    return _train.KernelTables(
+        weights.w_in,
+        weights.output("w_out_ns"),
+        weights.output("w_out_hs"),
+        keep,
+        arrays.get("noise_prob"),
+        arrays.get("noise_alias"),
+        arrays.get("codes"),
+        arrays.get("points"),
+        arrays.get("code_offsets"),
+        sg=int(cfg.sg),
+        cbow_mean=int(cfg.cbow_mean),
+        window=cfg.window,
+        negative=cfg.negative,
+        hs=int(cfg.hs),
+        batched=int(cfg.batched_kernel),
+        compute_loss=int(compute_loss),
+        alpha=cfg.learning_rate,
+        min_alpha=cfg.final_learning_rate,
+        total_words=total_words,
+        w_out_sm=weights.output("w_out_sm"),
+    )
+
+
+Chunk = tuple[np.ndarray, np.ndarray]
+
+
+class Trainer:
+    """Runs one ``train`` call: the epoch loop over chunks of word ids.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+        The model's parameters.
+    vocab, weights
+        The vocabulary and the weights to update in place.
+    options : TrainOptions
+        What this call does beyond the parameters.
+    callbacks : Callbacks
+        Told of each finished epoch.
+    """
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        vocab: Vocab,
+        weights: Weights,
+        options: TrainOptions,
+        callbacks: Callbacks,
+    ) -> None:
+        self.cfg, self.vocab, self.weights = cfg, vocab, weights
+        self.options = options
+        self.callbacks = callbacks
+        self.alpha0, self.alpha1 = cfg.learning_rate, cfg.final_learning_rate
+
+    def run(
+        self,
+        corpus: Any,
+        state: Progress,
+        recording: Recording | None,
+        on_start: Callable[[], None],
+        on_epoch: Callable[[], None],
+        describe: str,
+    ) -> TrainResult:
+        """Train the epochs ``state`` has left; ``state`` is updated as chunks are trained.
+
+        ``on_start`` runs once everything is checked, just before the first chunk (after
+        the callbacks' ``on_train_begin``); ``on_epoch`` after each epoch, before the
+        callbacks (the model resets its cached norms there); ``describe`` names the corpus
+        in errors.
+        """
+        opts = self.options
+        tables = kernel_tables(
+            self.cfg, self.vocab, self.weights, state.total_words, self.cfg.compute_loss
+        )
+        result = TrainResult(threads=opts.threads)
+        result.epochs = [EpochStats(**e) for e in state.finished]
+        cache: list[Chunk] | None = [] if self._cache_ids(corpus, recording, state) else None
+        first_epoch = state.epoch
+        self._saved = (time.monotonic(), state.done)
+        bar = _progress_bar(state.total_words, opts.progress, initial=state.done)
+        self.callbacks.train_begin()
+        on_start()
+        try:
+            with _InterruptFlag() as stop:
+                while state.epoch < state.epochs:
+                    replay = cache is not None and state.epoch > first_epoch
+                    if not replay and recording is not None:
+                        chunks: Iterable[Chunk] = recording.chunks(self.vocab.index)
+                        recording = None
+                        self._epoch(tables, state, chunks, cache, bar, stop)
+                    elif replay:
+                        assert cache is not None
+                        self._epoch(tables, state, cache, None, bar, stop)
+                    else:
+                        self._streamed_epoch(corpus, tables, state, cache, bar, stop)
+                    stats = state.close_epoch(opts.epochs_before, self.alpha0, self.alpha1)
+                    result.epochs.append(stats)
+                    if stats.words == 0:
+                        raise ValueError(
+                            f"{describe}: no in-vocabulary words in this corpus; "
+                            "was the vocabulary built from a different corpus?"
+                        )
+                    on_epoch()
+                    self.callbacks.epoch_end(stats)
+        finally:
+            if bar is not None:
+                bar.close()
+        return result
+
+    def _cache_ids(self, corpus: Any, recording: Recording | None, state: Progress) -> bool:
+        """Whether epochs after the first replay the encoded chunks of the first.
+
+        Replaying spares reading and tokenising again: the producer would otherwise take CPU
+        from the kernel threads. Only files are cached automatically: a Python iterable may
+        yield something else each epoch on purpose (reshuffled sentences), so it is re-read
+        unless asked. A recording is already in memory: keeping its chunks costs nothing.
+        """
+        cache_ids = self.cfg.cache_ids
+        if cache_ids is None:
+            cache_ids = recording is not None or (
+                isinstance(corpus, PathCorpus) and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+            )
+        return bool(cache_ids) and state.epochs - state.epoch > 1
+
+    def _streamed_epoch(
+        self,
+        corpus: Any,
+        tables: Any,
+        state: Progress,
+        cache: list[Chunk] | None,
+        bar: Any,
+        stop: Any,
+    ) -> None:
+        """One epoch read and encoded by a producer thread while the kernel trains."""
+        words, index = self.vocab.words, self.vocab.index
+        prefetch = _Prefetch(id_chunks(corpus, words, index, self.options.batch_words))
+        try:
+            self._epoch(tables, state, prefetch, cache, bar, stop)
+        finally:
+            prefetch.close()
+
+    def _epoch(
+        self,
+        tables: Any,
+        state: Progress,
+        chunks: Iterable[Chunk],
+        cache: list[Chunk] | None,
+        bar: Any,
+        stop: Any,
+    ) -> None:
+        """Train the chunks of one epoch that ``state`` has not trained yet."""
+        opts = self.options
+        t0 = time.perf_counter() - state.seconds
+        for chunk_no, (tokens, offsets) in enumerate(chunks):
+            if cache is not None:
+                cache.append((tokens, offsets))
+            if chunk_no < state.chunk:
+                continue  # trained before the checkpoint we resumed from
+            self._train_chunk(tables, state, tokens, offsets)
+            state.chunk = chunk_no + 1
+            state.seconds = time.perf_counter() - t0
+            if opts.chunk_hook is not None:
+                reported = opts.chunk_hook(state.local)
+                if reported is not None:
+                    state.done = int(reported)
+            _show_progress(bar, state, self.alpha0, self.alpha1)
+            if stop.requested:
+                raise KeyboardInterrupt
+            self._maybe_checkpoint(state)
+
+    def _train_chunk(
+        self, tables: Any, state: Progress, tokens: np.ndarray, offsets: np.ndarray
+    ) -> None:
+        epoch = self.options.epochs_before + state.epoch
+        seed = chunk_seed(self.options.seed, epoch, state.chunk)
+        try:
+            tallies = tables.train_chunk(tokens, offsets, state.done, seed, self.options.threads)
+        except FloatingPointError:
+            raise FloatingPointError(
+                f"training diverged in epoch {epoch + 1}: a weight became NaN or infinite; "
+                f"lower alpha (now {self.cfg.learning_rate})"
+            ) from None
+        state.add_chunk(tallies)
+
+    def _maybe_checkpoint(self, state: Progress) -> None:
+        opts = self.options
+        if opts.checkpoint is None:
+            return
+        last_save, words_at_save = self._saved
+        if _due(opts.checkpoint_words, state.done - words_at_save) or _due(
+            opts.checkpoint_seconds, time.monotonic() - last_save
+        ):
+            opts.checkpoint(asdict(state))
+            self._saved = (time.monotonic(), state.done)
+
+
+class _InterruptFlag:
+    """While active, the first SIGINT only sets ``requested`` (training stops cleanly after
+    the running chunk); a second one interrupts at once. Inactive outside the main thread,
+    where signal handlers cannot be installed."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+            except ValueError:
+                self._previous = None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+class _Prefetch:
+    """Run an iterator in a background thread, ``depth`` items ahead of the consumer.
+
+    The kernel releases the GIL, so reading and encoding the next chunk overlaps training.
+    An exception in the producer is re-raised in the consumer.
+    """
+
+    _DONE = object()
+
+    def __init__(self, it: Iterator[Any], depth: int = 2) -> None:
+        self._q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(it,), daemon=True)
+        self._thread.start()
+
+    def _run(self, it: Iterator[Any]) -> None:
+        try:
+            for item in it:
+                while not self._stop.is_set():
+                    try:
+                        self._q.put((None, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+            self._q.put((None, self._DONE))
+        except BaseException as exc:  # handed to the consumer
+            self._q.put((exc, None))
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            exc, item = self._q.get()
+            if exc is not None:
+                raise exc
+            if item is self._DONE:
+                return
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(timeout=0.05)
+
+
+def alpha_at(a0: float, a1: float, done: int, total: int) -> float:
+    """The learning rate after ``done`` of ``total`` words: linear from a0 to a1."""
+    return a0 - (a0 - a1) * min(1.0, done / max(total, 1))
+
+
+def _due(every: float | None, elapsed: float) -> bool:
+    return every is not None and elapsed >= every
+
+
+def _show_progress(bar: Any, state: Progress, alpha0: float, alpha1: float) -> None:
+    if bar is None:
+        return
+    bar.update(state.done - bar.n)
+    alpha = alpha_at(alpha0, alpha1, state.done, state.total_words)
+    text = f"epoch {state.epoch + 1}/{state.epochs}, alpha {alpha:.5f}"
+    if state.terms:
+        text += f", loss {state.loss / state.terms:.4f}"
+    bar.set_postfix_str(text, refresh=False)
+
+
+def _progress_bar(total: int, show: bool, initial: int = 0) -> Any:
+    if not show:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # tqdm is a dependency, but keep training if it is missing
+        return None
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="w",
+        unit_scale=True,
+        file=sys.stderr,
+        mininterval=0.5,
+        dynamic_ncols=True,
+        desc="training",
+    )

@@ -1,0 +1,100 @@
+"""The weights of a model: the input matrix and one matrix per output layer, as one object.
+
+Row ``i`` of ``w_in`` is the vector of word ``i`` (the vectors users keep); each output layer
+(:mod:`fastw2v.layers`) owns one output matrix. :class:`Weights` initialises them as
+word2vec.c does, checks loaded ones against the parameters, lists them for saving, and hands
+out the rows distributed training synchronises.
+
+An input layer that maps a word to several rows (subword vectors) would add its rows here,
+beside ``w_in``, and say which rows a word reads in the kernel's input gathering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from fastw2v.layers import OUTPUT_MATRICES, OutputLayer
+from fastw2v.seeds import init_rng
+
+__all__ = ["Weights"]
+
+
+class Weights:
+    """``w_in`` and the output matrices (``w_out_ns``, ``w_out_hs``, ``w_out_sm``).
+
+    Parameters
+    ----------
+    w_in : numpy.ndarray
+        float32, C-contiguous, (vocab_size, dim).
+    outputs : mapping of str to numpy.ndarray
+        The output matrices, by name (:data:`fastw2v.layers.OUTPUT_MATRICES`).
+    """
+
+    def __init__(self, w_in: np.ndarray, outputs: Mapping[str, np.ndarray]) -> None:
+        unknown = set(outputs) - set(OUTPUT_MATRICES)
+        if unknown:
+            raise ValueError(f"unknown output matrices: {sorted(unknown)}")
+        self.w_in = w_in
+        self.outputs: dict[str, np.ndarray] = dict(outputs)
+
+    @classmethod
+    def initial(
+        cls, vocab_size: int, dim: int, layers: Sequence[OutputLayer], seed: int
+    ) -> Weights:
+        """word2vec.c's initialisation: input rows uniform in [-0.5, 0.5) / dim, outputs zero."""
+        rng = init_rng(seed)
+        w_in = (rng.random((vocab_size, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+        outputs = {
+            layer.matrix: np.zeros((layer.rows(vocab_size), dim), np.float32) for layer in layers
+        }
+        return cls(w_in, outputs)
+
+    def output(self, name: str) -> np.ndarray | None:
+        """The output matrix ``name``, or None if the model has no such layer."""
+        return self.outputs.get(name)
+
+    def matrices(self) -> dict[str, np.ndarray]:
+        """Every matrix by name, ``w_in`` first, then the outputs in saving order."""
+        out = {"w_in": self.w_in}
+        out.update((n, self.outputs[n]) for n in OUTPUT_MATRICES if n in self.outputs)
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.matrices().values())
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray | None]) -> Weights:
+        """Matrices read from a file (absent ones None), as float32 C-contiguous arrays."""
+        outputs = {n: arrays[n] for n in OUTPUT_MATRICES if arrays.get(n) is not None}
+        return cls(arrays.get("w_in"), outputs)  # type: ignore[arg-type]  # checked by check_input
+
+    def check_input(self, vocab_size: int, dim: int) -> None:
+        """Raise ValueError unless ``w_in`` is (vocab_size, dim)."""
+        shape = None if self.w_in is None else self.w_in.shape
+        if shape != (vocab_size, dim):
+            raise ValueError(f"input matrix has shape {shape}, expected ({vocab_size}, {dim})")
+
+    def check_outputs(self, vocab_size: int, dim: int, layers: Sequence[OutputLayer]) -> None:
+        """Raise ValueError unless the output matrices are exactly those of ``layers``."""
+        if set(self.outputs) != {layer.matrix for layer in layers}:
+            raise ValueError("output layers do not match the saved parameters")
+        for layer in layers:
+            m = self.outputs[layer.matrix]
+            rows = layer.rows(vocab_size)
+            if m.shape != (rows, dim):
+                raise ValueError(f"{layer.matrix} has shape {m.shape}, expected ({rows}, {dim})")
+
+    def sync_slices(
+        self, layers: Sequence[OutputLayer], hot_words: int
+    ) -> list[tuple[np.ndarray, slice]]:
+        """Each matrix with the slice of its hot rows (those of the most frequent words),
+        for distributed training: input rows are word rows in frequency order, so the hot
+        rows come first; each output layer says where its hot rows are."""
+        out = [(self.w_in, slice(0, min(hot_words, self.w_in.shape[0])))]
+        for layer in layers:
+            m = self.outputs[layer.matrix]
+            out.append((m, layer.hot_rows(m.shape[0], hot_words)))
+        return out
