@@ -12,11 +12,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from fastw2v.layers import MAX_SOFTMAX_VOCAB as MAX_SOFTMAX_VOCAB  # re-exported
 from fastw2v.layers import FullSoftmax, HierarchicalSoftmax, NegativeSampling, OutputLayer
-
-#: Largest vocabulary the full softmax accepts: each example costs vocab_size dot products
-#: (about vocab_size / (negative + 1) times negative sampling's work).
-MAX_SOFTMAX_VOCAB = 30_000
 
 #: With ``cache_ids=None``, corpora whose word ids fit in this many bytes are cached.
 ID_CACHE_AUTO_BYTES = 1 << 30
@@ -35,6 +32,10 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: word2vec.c's (and old gensim's) names of parameters, accepted as aliases.
+ALIASES = {"threads": "workers", "size": "vector_size", "iter": "epochs"}
 
 
 class ParameterError(ValueError):
@@ -232,6 +233,19 @@ class TrainConfig:
         _check_int("batch_words", self.batch_words, 1)
         if self.kernel not in ("auto", "batched", "pair"):
             raise ParameterError("kernel", "'auto', 'batched' or 'pair'", self.kernel)
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> TrainConfig:
+        """The config of ``Word2Vec(**params)``: word2vec.c's names (``threads``, ``size``,
+        ``iter``) are accepted for ours; an unknown name is a TypeError."""
+        params = dict(params)
+        for alias, name in ALIASES.items():
+            if alias in params:
+                params[name] = params.pop(alias)
+        unknown = set(params) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise TypeError(f"unknown training parameter(s): {', '.join(sorted(unknown))}")
+        return cls(**params)
 
     @property
     def learning_rate(self) -> float:

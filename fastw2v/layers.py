@@ -16,6 +16,7 @@ arrays in ``fw2v_params_t``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +24,18 @@ import numpy as np
 if TYPE_CHECKING:
     from fastw2v.vocab import Vocab
 
-__all__ = ["FullSoftmax", "HierarchicalSoftmax", "NegativeSampling", "OutputLayer"]
+#: Largest vocabulary the full softmax accepts: each example costs vocab_size dot products
+#: (about vocab_size / (negative + 1) times negative sampling's work).
+MAX_SOFTMAX_VOCAB = 30_000
+
+__all__ = [
+    "MAX_SOFTMAX_VOCAB",
+    "FullSoftmax",
+    "HierarchicalSoftmax",
+    "NegativeSampling",
+    "OutputLayer",
+    "predict",
+]
 
 
 class OutputLayer(ABC):
@@ -52,6 +64,10 @@ class OutputLayer(ABC):
     @abstractmethod
     def predict(self, vocab: Vocab, w_out: np.ndarray, h: np.ndarray) -> np.ndarray:
         """Probability of each word (float64, vocabulary order) given the hidden layer ``h``."""
+
+    def check_vocab(self, vocab_size: int) -> None:
+        """Raise ValueError if this layer cannot serve a vocabulary of ``vocab_size`` words."""
+        return None
 
     def hot_rows(self, n_rows: int, k: int) -> slice:
         """The ``k`` rows that change fastest (trained by the most frequent words).
@@ -129,6 +145,15 @@ class FullSoftmax(OutputLayer):
     def rows(self, vocab_size: int) -> int:
         return vocab_size
 
+    def check_vocab(self, vocab_size: int) -> None:
+        if vocab_size > MAX_SOFTMAX_VOCAB:
+            raise ValueError(
+                f"softmax=True with {vocab_size:,} words would be hopelessly slow (every example "
+                f"touches every output row; the limit is {MAX_SOFTMAX_VOCAB:,} words): use "
+                "negative sampling (negative=5) or hierarchical softmax (hs=True) instead, "
+                "or raise min_count"
+            )
+
     def kernel_arrays(self, vocab: Vocab) -> dict[str, Any]:
         return {}
 
@@ -138,6 +163,15 @@ class FullSoftmax(OutputLayer):
 
 #: Every output matrix a model may hold, in the order they are saved and synchronised.
 OUTPUT_MATRICES = ("w_out_ns", "w_out_hs", "w_out_sm")
+
+
+def predict(
+    layers: Sequence[OutputLayer], vocab: Vocab, outputs: Mapping[str, np.ndarray], h: np.ndarray
+) -> np.ndarray:
+    """The distribution over words given hidden layer ``h``, from the best of ``layers``
+    (the highest ``predict_rank``: full softmax, then hierarchical, then negative sampling)."""
+    layer = max(layers, key=lambda layer: layer.predict_rank)
+    return layer.predict(vocab, outputs[layer.matrix], h)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

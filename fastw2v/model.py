@@ -20,9 +20,10 @@ import numpy as np
 
 from fastw2v import _train, model_format
 from fastw2v._atomic import check_writable
-from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
+from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
+from fastw2v.layers import predict
 from fastw2v.model_format import MODEL_FORMAT_VERSION
 from fastw2v.trainer import (
     Callback,
@@ -41,8 +42,23 @@ if TYPE_CHECKING:
 
 __all__ = ["MODEL_FORMAT_VERSION", "Callback", "EpochStats", "TrainResult", "Word2Vec"]
 
-#: word2vec.c's (and old gensim's) names of parameters, accepted as aliases.
-_ALIASES = {"threads": "workers", "size": "vector_size", "iter": "epochs"}
+
+class _Matrix:
+    """A weight matrix of the model, by name (:mod:`fastw2v.weights`): None before
+    ``build_vocab`` and for an output layer the model does not have."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        return None if model.weights is None else model.weights.matrices().get(self.name)
+
+    def __set__(self, model: Any, value: np.ndarray) -> None:
+        if model.weights is None:
+            raise RuntimeError("the model has no weights yet: build_vocab() first")
+        model.weights.set(self.name, value)
 
 
 class Word2Vec:
@@ -80,13 +96,7 @@ class Word2Vec:
         callbacks: Sequence[Any] = (),
         **params: Any,
     ) -> None:
-        for alias, name in _ALIASES.items():
-            if alias in params:
-                params[name] = params.pop(alias)
-        unknown = set(params) - set(TrainConfig.__dataclass_fields__)
-        if unknown:
-            raise TypeError(f"unknown training parameter(s): {', '.join(sorted(unknown))}")
-        self.config = TrainConfig(**params)
+        self.config = TrainConfig.from_params(params)
         self.progress = progress
         self.callbacks = list(callbacks)
         self.vocab: Vocab | None = None
@@ -101,31 +111,10 @@ class Word2Vec:
             self.build_vocab(source)
             self.train(source)
 
-    @property
-    def w_in(self) -> np.ndarray | None:
-        """Input vectors, (vocab, dim): the word vectors (see :mod:`fastw2v.weights`)."""
-        return None if self.weights is None else self.weights.w_in
-
-    @w_in.setter
-    def w_in(self, value: np.ndarray) -> None:
-        if self.weights is None:
-            raise RuntimeError("the model has no weights yet: build_vocab() first")
-        self.weights.w_in = value
-
-    @property
-    def w_out_ns(self) -> np.ndarray | None:
-        """Negative-sampling output vectors, or None."""
-        return None if self.weights is None else self.weights.output("w_out_ns")
-
-    @property
-    def w_out_hs(self) -> np.ndarray | None:
-        """Hierarchical-softmax inner-node vectors, or None."""
-        return None if self.weights is None else self.weights.output("w_out_hs")
-
-    @property
-    def w_out_sm(self) -> np.ndarray | None:
-        """Full-softmax output vectors, or None."""
-        return None if self.weights is None else self.weights.output("w_out_sm")
+    w_in = _Matrix()
+    w_out_ns = _Matrix()
+    w_out_hs = _Matrix()
+    w_out_sm = _Matrix()
 
     def build_vocab(
         self, sentences: Any = None, *, corpus_file: Any = None, vocab: Vocab | None = None
@@ -146,13 +135,8 @@ class Word2Vec:
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
             vocab, self._recording = _count_vocab(cfg, source)
-        if cfg.softmax and len(vocab) > MAX_SOFTMAX_VOCAB:
-            raise ValueError(
-                f"softmax=True with {len(vocab):,} words would be hopelessly slow (every example "
-                f"touches every output row; the limit is {MAX_SOFTMAX_VOCAB:,} words): use "
-                "negative sampling (negative=5) or hierarchical softmax (hs=True) instead, "
-                "or raise min_count"
-            )
+        for layer in cfg.output_layers():
+            layer.check_vocab(len(vocab))
         self.vocab = vocab
         self.weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
         self.epochs_trained = 0
@@ -196,25 +180,21 @@ class Word2Vec:
             Override the model's callbacks for this call.
         total_words : int, optional
             Words the learning-rate schedule spans (default: vocabulary total x epochs).
-            Distributed training passes the global count here.
         chunk_hook : callable, optional
-            Called between chunks with the words this process has trained so far in this
-            call; it may synchronise the weights (it runs while no kernel does) and may
-            return the words trained so far by all processes, which then positions the
-            learning rate. Used by :mod:`fastw2v.distributed`.
+            Called between chunks with the words this process trained so far in the call;
+            may synchronise the weights and return the words all processes trained, which
+            then positions the learning rate (:mod:`fastw2v.distributed`).
         checkpoint : path, optional
-            Save the model here (atomically, as :meth:`save` does) every
-            ``checkpoint_words`` trained words and/or ``checkpoint_seconds`` seconds.
+            Save the model here (atomically, as :meth:`save`) every ``checkpoint_words``
+            trained words and/or ``checkpoint_seconds`` seconds (at least one is needed).
         checkpoint_words, checkpoint_seconds : optional
-            How often to checkpoint; at least one is needed with ``checkpoint``.
+            How often to checkpoint.
         resume : bool
-            Continue the interrupted ``train`` call recorded in this model (one loaded from
-            a checkpoint, or one whose training was interrupted): same corpus, the epochs
-            and learning-rate schedule of that call, from the chunk where it stopped.
+            Continue the interrupted ``train`` call recorded in this model (loaded from a
+            checkpoint, or interrupted): same corpus, epochs and schedule, from its chunk.
         options : TrainOptions, optional
             Instead of ``progress``, ``chunk_hook`` and the checkpoint arguments: options
-            made by :meth:`train_options`, which may also set the seed and the chunk size
-            of this call (as :mod:`fastw2v.distributed` does for each rank).
+            from :meth:`train_options`, which may also set this call's seed and chunk size.
 
         Returns
         -------
@@ -228,7 +208,8 @@ class Word2Vec:
         source = _pick_source(sentences, corpus_file)
         if source is None:
             raise ValueError("train needs a corpus (sentences or corpus_file)")
-        state = self._start(resume, epochs, total_words)
+        n_epochs = self.config.epochs if epochs is None else epochs
+        state = Progress.start(resume, self._resume, n_epochs, self.vocab.total_words, total_words)
         if options is None:
             options = self.train_options(
                 progress=progress,
@@ -263,34 +244,12 @@ class Word2Vec:
             opts.checkpoint = lambda state: self._save_checkpoint(checkpoint, state)
         return opts
 
-    def _start(self, resume: bool, epochs: int | None, total_words: int | None) -> Progress:
-        """The state a train() call starts from: the interrupted one, or a fresh one."""
-        if resume:
-            if self._resume is None:
-                raise ValueError(
-                    "nothing to resume: this model holds no interrupted training "
-                    "(load a checkpoint written during train())"
-                )
-            return Progress(**self._resume)
-        n_epochs = self.config.epochs if epochs is None else epochs
-        if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {n_epochs!r}")
-        assert self.vocab is not None
-        total = self.vocab.total_words * n_epochs if total_words is None else total_words
-        return Progress(epochs=n_epochs, total_words=int(total))
-
     def _run(
         self, source: Any, state: Progress, options: TrainOptions, callbacks: Any
     ) -> TrainResult:
         assert self.vocab is not None and self.weights is not None
         corpus = as_corpus(source, max_sentence_length=self.config.max_sentence_length)
-        # The corpus build_vocab counted and recorded, if this is the same text cut the
-        # same way; it is handed out once, whatever this call does.
-        recording, self._recording = self._recording, None
-        if recording is not None and not (
-            isinstance(corpus, PathCorpus) and recording.matches(corpus, options.batch_words)
-        ):
-            recording = None
+        recording, self._recording = self._recording, None  # handed out once, used or not
         cbs = Callbacks(self, self.callbacks if callbacks is None else list(callbacks))
         trainer = Trainer(self.config, self.vocab, self.weights, options, cbs)
         try:
@@ -338,16 +297,10 @@ class Word2Vec:
         """Probability distribution of the centre word given its context: the network itself.
 
         The hidden layer is the mean of the context words' input vectors (as in CBOW); the
-        output layer is the one the model was trained with:
-
-        - full softmax: the exact ``softmax(W_out h)``;
-        - hierarchical softmax: the product of the sigmoids along each word's Huffman path
-          (exact, and it sums to one over the vocabulary);
-        - negative sampling: ``softmax(W_out h)`` over the noise-contrastive output vectors,
-          an approximation, since that objective never normalises (gensim does the same).
-
-        When several output layers were trained, the full softmax is preferred, then the
-        hierarchical one.
+        output layer is the one the model was trained with (:func:`fastw2v.layers.predict`):
+        the exact softmax, the product of the sigmoids along the Huffman path (exact too), or
+        for negative sampling an approximation, the softmax over its output vectors (as
+        gensim's). With several layers, the full softmax is preferred, then hierarchical.
 
         Parameters
         ----------
@@ -371,10 +324,8 @@ class Word2Vec:
                 f"none of the context words is in the vocabulary: {list(context_words)!r}"
             )
         h = self.weights.w_in[ids].astype(np.float64).mean(axis=0)
-        layer = max(self.config.output_layers(), key=lambda layer: layer.predict_rank)
-        w_out = self.weights.output(layer.matrix)
-        assert w_out is not None
-        return _ranked(self.vocab.words, layer.predict(self.vocab, w_out, h), topn)
+        probs = predict(self.config.output_layers(), self.vocab, self.weights.outputs, h)
+        return _ranked(self.vocab.words, probs, topn)
 
     def save_word2vec_format(self, path: str | os.PathLike[str], binary: bool = False) -> None:
         """Write the vectors in word2vec.c's text or binary format (atomically)."""
@@ -406,44 +357,7 @@ class Word2Vec:
         ValueError
             If the file is not a fastw2v model, or is damaged: the message names the file.
         """
-        path = Path(path)
-        if not path.exists():
-            raise FileNotFoundError(f"model file not found: {path}")
-        try:
-            return cls._from_saved(model_format.read(path))
-        except ValueError as exc:
-            if str(exc).startswith(str(path)):
-                raise
-            raise ValueError(f"{path}: cannot load model: {exc}") from exc
-        except Exception as exc:
-            # A damaged archive makes np.load raise whatever zipfile, zlib or numpy's header
-            # parser meets first (BadZipFile, EOFError, NotImplementedError, SyntaxError...).
-            reason = f"{type(exc).__name__}: {exc}"
-            raise ValueError(f"{path}: not a readable fastw2v model ({reason})") from exc
-
-    @classmethod
-    def _from_saved(cls, saved: model_format.SavedModel) -> Word2Vec:
-        meta, words, counts, weights = saved.meta, saved.words, saved.counts, saved.weights
-        config = meta.get("config")
-        if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
-            raise ValueError("the saved parameters are damaged")
-        model = cls(progress=False, **config)
-        cfg = model.config
-        weights.check_input(len(words), cfg.vector_size)
-        if counts.shape != (len(words),):
-            raise ValueError(f"{len(counts)} counts for {len(words)} words")
-        weights.check_outputs(len(words), cfg.vector_size, cfg.output_layers())
-        resume = meta.get("resume")
-        if resume is not None:
-            try:
-                Progress(**resume)
-            except TypeError:
-                raise ValueError("the saved training state is damaged") from None
-        model.vocab = Vocab(words, counts)
-        model.weights = weights
-        model.epochs_trained = int(meta.get("epochs_trained", 0))
-        model._resume = resume
-        return model
+        return model_format.load(Path(path), lambda saved: _restore(cls, saved))
 
     def __repr__(self) -> str:
         c = self.config
@@ -455,6 +369,31 @@ class Word2Vec:
             f"Word2Vec({arch}, {out}, vocab={size}, dim={c.vector_size}, "
             f"epochs_trained={self.epochs_trained})"
         )
+
+
+def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
+    """The model a file holds, its parts checked against each other."""
+    meta, words, counts, weights = saved.meta, saved.words, saved.counts, saved.weights
+    config = meta.get("config")
+    if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
+        raise ValueError("the saved parameters are damaged")
+    model = cls(progress=False, **config)
+    cfg = model.config
+    weights.check_input(len(words), cfg.vector_size)
+    if counts.shape != (len(words),):
+        raise ValueError(f"{len(counts)} counts for {len(words)} words")
+    weights.check_outputs(len(words), cfg.vector_size, cfg.output_layers())
+    resume = meta.get("resume")
+    if resume is not None:
+        try:
+            Progress(**resume)
+        except TypeError:
+            raise ValueError("the saved training state is damaged") from None
+    model.vocab = Vocab(words, counts)
+    model.weights = weights
+    model.epochs_trained = int(meta.get("epochs_trained", 0))
+    model._resume = resume
+    return model
 
 
 def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from fastw2v._atomic import atomic_write
 from fastw2v.layers import OUTPUT_MATRICES
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
+
+T = TypeVar("T")
 
 #: Version of the ``Word2Vec.save`` file layout.
 MODEL_FORMAT_VERSION = 1
@@ -52,6 +55,31 @@ def write(
     arrays.update(weights.matrices())
     with atomic_write(path, "wb") as fh:
         np.savez(fh, **arrays)  # type: ignore[arg-type]  # (stubs: a key could be allow_pickle)
+
+
+def load(path: Path, restore: Callable[[SavedModel], T]) -> T:
+    """``restore(read(path))``, every failure a ValueError naming the file.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a fastw2v model, or is damaged.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"model file not found: {path}")
+    try:
+        return restore(read(path))
+    except ValueError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise ValueError(f"{path}: cannot load model: {exc}") from exc
+    except Exception as exc:
+        # A damaged archive makes np.load raise whatever zipfile, zlib or numpy's header
+        # parser meets first (BadZipFile, EOFError, NotImplementedError, SyntaxError...).
+        reason = f"{type(exc).__name__}: {exc}"
+        raise ValueError(f"{path}: not a readable fastw2v model ({reason})") from exc
 
 
 def read(path: Path) -> SavedModel:

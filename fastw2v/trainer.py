@@ -159,6 +159,30 @@ class Progress:
     seconds: float = 0.0
     finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
 
+    @classmethod
+    def start(
+        cls,
+        resume: bool,
+        interrupted: dict[str, Any] | None,
+        epochs: Any,
+        words_per_epoch: int,
+        total_words: int | None,
+    ) -> Progress:
+        """The state a call starts from: with ``resume`` the ``interrupted`` one, else a
+        fresh one of ``epochs`` epochs spanning ``total_words`` words (default:
+        ``words_per_epoch`` each)."""
+        if resume:
+            if interrupted is None:
+                raise ValueError(
+                    "nothing to resume: this model holds no interrupted training "
+                    "(load a checkpoint written during train())"
+                )
+            return cls(**interrupted)
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        total = words_per_epoch * epochs if total_words is None else total_words
+        return cls(epochs=epochs, total_words=int(total))
+
     def add_chunk(self, tallies: tuple[float, int, int, int, int]) -> None:
         """Count one chunk's ``(loss, loss_terms, words, kept_words, examples)``."""
         c_loss, c_terms, c_words, c_kept, c_ex = tallies
@@ -302,6 +326,11 @@ class Trainer:
         in errors.
         """
         opts = self.options
+        # The corpus build_vocab counted and recorded, if this is the same text cut the same way.
+        if recording is not None and not (
+            isinstance(corpus, PathCorpus) and recording.matches(corpus, opts.batch_words)
+        ):
+            recording = None
         tables = kernel_tables(
             self.cfg, self.vocab, self.weights, state.total_words, self.cfg.compute_loss
         )

@@ -61,6 +61,15 @@ class Weights:
         out.update((n, self.outputs[n]) for n in OUTPUT_MATRICES if n in self.outputs)
         return out
 
+    def set(self, name: str, value: np.ndarray) -> None:
+        """Replace matrix ``name`` (``w_in`` or an output matrix)."""
+        if name == "w_in":
+            self.w_in = value
+        elif name in OUTPUT_MATRICES:
+            self.outputs[name] = value
+        else:
+            raise ValueError(f"unknown matrix {name!r}")
+
     @property
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self.matrices().values())
