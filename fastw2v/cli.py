@@ -498,7 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
-    except (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError) as exc:
+    except (
+        OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError, ImportError
+    ) as exc:
         from fastw2v.config import ParameterError
 
         if isinstance(exc, ParameterError) and exc.name in TRAIN_FLAGS:
