@@ -262,7 +262,7 @@ def _add_train(sub: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from fastw2v._atomic import check_writable
+    from fastw2v._atomic import check_collisions, check_writable
     from fastw2v.model import Word2Vec
     from fastw2v.vocab import Vocab
 
@@ -270,7 +270,16 @@ def _run_train(args: argparse.Namespace) -> int:
         raise ValueError("-classes (k-means word classes) is not supported; use -output vectors")
     if not (args.output or args.save_vocab or args.save_model or args.checkpoint):
         raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
-    for target in (args.output, args.save_vocab, args.save_model, args.checkpoint):
+    outputs = {
+        "-output": args.output,
+        "-save-vocab": args.save_vocab,
+        "--save-model": args.save_model,
+        "--checkpoint": args.checkpoint,
+    }
+    inputs = {"-train": args.train, "-read-vocab": args.read_vocab, "--resume": args.resume}
+    # A checkpoint continues the one it resumed from: the same file on purpose.
+    check_collisions(outputs, inputs, allowed=[("--checkpoint", "--resume")])
+    for target in outputs.values():
         if target:
             check_writable(target)
     if not os.path.exists(args.train):
