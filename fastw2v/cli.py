@@ -32,6 +32,9 @@ TRAIN_FLAGS = {
     "batch_words": "--batch-words",
 }
 
+#: Errors the CLI reports as one line (an ImportError names the package to install).
+_REPORTED = (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError, ImportError)
+
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
 
 
@@ -512,9 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
-    except (
-        OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError, ImportError
-    ) as exc:
+    except _REPORTED as exc:
         from fastw2v.config import ParameterError
 
         if isinstance(exc, ParameterError) and exc.name in TRAIN_FLAGS:
