@@ -33,7 +33,15 @@ TRAIN_FLAGS = {
 }
 
 #: Errors the CLI reports as one line (an ImportError names the package to install).
-_REPORTED = (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError, ImportError)
+_REPORTED = (
+    OSError,
+    ValueError,
+    TypeError,
+    RuntimeError,
+    FloatingPointError,
+    KeyError,
+    ImportError,
+)
 
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
 
