@@ -8,8 +8,12 @@ writes are then scored by one evaluator (gensim's ``evaluate_word_analogies`` on
 questions-words.txt, restricted to the 30,000 most frequent words, case-insensitive, as
 word2vec.c's compute-accuracy does), so every accuracy is computed the same way.
 
-Speed is reported as raw corpus words (whitespace tokens) × epochs / wall-clock training
-seconds, the same numerator for every system. See benchmarks/README.md.
+Speed is the whole job, as a user meets it: each system runs as one process (fastw2v and
+word2vec.c as their command lines, gensim and fastText as a few lines of Python), timed from
+spawn to exit: interpreter start, vocabulary, training, writing the vectors. words/s is raw
+corpus words (whitespace tokens) × epochs / those seconds, the same numerator for every
+system; a training-only time, where a system reports one, follows in its own column.
+``--seeds 1,2,3`` repeats every job and reports means and spreads. See benchmarks/README.md.
 
 Usage::
 
@@ -92,83 +96,81 @@ class Spec:
 
 @dataclass
 class Row:
+    """One (system, mode, epochs) cell, over every seed it ran with."""
+
     system: str
     mode: str
     threads: int
     epochs: int
     status: str = "ok"  # ok | not installed | failed: ...
-    seconds: float | None = None  # training wall clock
-    vocab_seconds: float | None = None  # vocabulary pass, when timed separately
-    words_per_sec: float | None = None
-    words_per_sec_per_thread: float | None = None
-    ratio_to_baseline: float | None = None
-    analogy: float | None = None  # percent
+    seeds: list[int] = field(default_factory=list)
+    # Per seed: the whole job (process start to vectors written), as a user's `time` shows.
+    wall_seconds: list[float] = field(default_factory=list)
+    # Per seed, where the system reports it from inside: the training call alone.
+    train_seconds: list[float] = field(default_factory=list)
+    peak_rss_mb: list[float] = field(default_factory=list)
+    load_before: list[float] = field(default_factory=list)  # 1-minute load average at spawn
+    analogy: list[float] = field(default_factory=list)  # percent
     analogy_questions: int | None = None
-    analogy_diff: float | None = None  # percentage points vs baseline
-    self_reported_words_per_sec: float | None = None
-    timing: str = ""  # what the seconds cover
+    ws353: list[float] = field(default_factory=list)  # Spearman x 100
+    words_per_sec_per_thread: float | None = None  # raw words x epochs / mean wall / threads
+    train_words_per_sec_per_thread: float | None = None
+    speedup: dict[str, float] = field(default_factory=dict)  # peer -> its wall / ours
+    timing: str = ""  # what train_seconds covers
     notes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------
-# Runners. Each runs in a child process (``--child``), trains, writes ``spec.out`` in
-# word2vec binary format and returns a dict with "seconds" (training wall clock) and
-# optionally "vocab_seconds", "self_reported_words_per_sec", "timing", "notes".
-# An ImportError means "not installed".
+# Jobs. Every system runs as one child process, as its users run it: the parent times that
+# process from spawn to exit (the whole job: interpreter start, vocabulary, training,
+# writing the vectors) and reads its peak RSS from wait4. fastw2v and word2vec.c are their
+# own command lines; gensim and fastText are a few lines of Python (``--child``) that build
+# the model, train and write the vectors, reporting the training call's time from inside.
 # --------------------------------------------------------------------------------------
 
 
-def _import_fastw2v() -> Any:
-    try:
-        import fastw2v
-    except ImportError:
-        # Running from a checkout with the extension built in place (setup.py build_ext -i).
-        sys.path.insert(0, str(REPO_ROOT))
-        import fastw2v
-    if not hasattr(fastw2v, "Word2Vec"):
-        raise ImportError(f"fastw2v at {fastw2v.__file__} has no Word2Vec (not built yet?)")
-    return fastw2v
+def fastw2v_command(spec: Spec) -> list[str]:
+    """``fastw2v train`` with word2vec.c's flags, as a shell user types it."""
+    exe = Path(sys.executable).parent / "fastw2v"
+    prog = [str(exe)] if exe.is_file() else [sys.executable, "-m", "fastw2v"]
+    return [
+        *prog, "train",
+        "-train", spec.corpus, "-output", spec.out, "-binary", "1",
+        "-size", str(spec.dim), "-window", str(spec.window), "-sample", repr(spec.sample),
+        "-hs", str(spec.hs), "-negative", str(spec.neg), "-threads", str(spec.threads),
+        "-iter", str(spec.epochs), "-min-count", str(spec.min_count),
+        "-alpha", repr(spec.alpha), "-cbow", str(1 - spec.sg), "-seed", str(spec.seed),
+        "-debug", "1",
+    ]  # fmt: skip
 
 
-def run_fastw2v(spec: Spec) -> dict[str, Any]:
-    """fastw2v: vocabulary and training timed separately (same split as gensim)."""
-    fastw2v = _import_fastw2v()
-    model = fastw2v.Word2Vec(
-        vector_size=spec.dim,
-        window=spec.window,
-        sg=spec.sg,
-        hs=spec.hs,
-        negative=spec.neg,
-        sample=spec.sample,
-        min_count=spec.min_count,
-        epochs=spec.epochs,
-        workers=spec.threads,
-        alpha=spec.alpha,
-        seed=spec.seed,
-        progress=False,
-    )
-    t0 = time.perf_counter()
-    model.build_vocab(spec.corpus)
-    vocab_seconds = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = model.train(spec.corpus)
-    seconds = time.perf_counter() - t0
-    model.wv.save_word2vec_format(spec.out, binary=True)
+_FW_TRAINED = re.compile(r"Trained \d+ words in ([0-9.]+)s")
+_FW_VOCAB = re.compile(r"Vocab size: .*\(([0-9.]+)s\)")
 
-    # TrainResult counts in-vocabulary words, so it cannot feed the raw-word sanity check.
-    return {
-        "seconds": seconds,
-        "vocab_seconds": vocab_seconds,
-        "self_reported_words_per_sec": result.words_per_sec,
-        "timing": (
-            "train() only; build_vocab() is timed apart and also encodes the corpus, so the "
-            "first epoch does not read it again (see the vocabulary-pass note)"
-        ),
-    }
+
+def fastw2v_inner(log: str) -> dict[str, Any]:
+    """The training seconds ``fastw2v train -debug 1`` prints (train() alone)."""
+    out: dict[str, Any] = {"timing": "train() alone, as `fastw2v train -debug 1` prints it"}
+    if m := _FW_TRAINED.search(log):
+        out["train_seconds"] = float(m.group(1))
+    if m := _FW_VOCAB.search(log):
+        out["notes"] = [f"vocabulary pass (counting, and recording the ids) {m.group(1)} s"]
+    return out
+
+
+def word2vec_c_command(spec: Spec, binary: str) -> list[str]:
+    """word2vec.c counts its vocabulary and trains in the one process, like the demo script."""
+    return [
+        binary, "-train", spec.corpus, "-output", spec.out, "-binary", "1",
+        "-size", str(spec.dim), "-window", str(spec.window), "-sample", repr(spec.sample),
+        "-hs", str(spec.hs), "-negative", str(spec.neg), "-threads", str(spec.threads),
+        "-iter", str(spec.epochs), "-min-count", str(spec.min_count),
+        "-alpha", repr(spec.alpha), "-cbow", str(1 - spec.sg), "-debug", "2",
+    ]  # fmt: skip
 
 
 def run_gensim(spec: Spec) -> dict[str, Any]:
-    """gensim in corpus_file mode (its fastest input path): build_vocab, then time train."""
+    """gensim in corpus_file mode (its fastest input path): build_vocab, train, save."""
     from gensim.models import Word2Vec
 
     model = Word2Vec(
@@ -185,9 +187,7 @@ def run_gensim(spec: Spec) -> dict[str, Any]:
         seed=spec.seed,
         epochs=spec.epochs,
     )
-    t0 = time.perf_counter()
     model.build_vocab(corpus_file=spec.corpus)
-    vocab_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     _effective, raw_words = model.train(
         corpus_file=spec.corpus,
@@ -198,16 +198,15 @@ def run_gensim(spec: Spec) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     model.wv.save_word2vec_format(spec.out, binary=True)
     return {
-        "seconds": seconds,
-        "vocab_seconds": vocab_seconds,
-        "timing": "train() only (corpus_file)",
+        "train_seconds": seconds,
+        "timing": "train(corpus_file=...) alone",
         "raw_words_trained": raw_words,
     }
 
 
 def run_fasttext(spec: Spec) -> dict[str, Any]:
-    """fastText with minn=maxn=0, wordNgrams=1: plain word2vec. Vocabulary is built inside
-    train_unsupervised, so its time is included."""
+    """fastText with minn=maxn=0, wordNgrams=1: plain word2vec. Its vocabulary pass runs
+    inside train_unsupervised, so it has no training-only time."""
     import fasttext
     import numpy as np
 
@@ -230,9 +229,6 @@ def run_fasttext(spec: Spec) -> dict[str, Any]:
         verbose=0,
     )
     notes = []
-    if "seed" not in getattr(fasttext.FastText, "unsupervised_default", {}):
-        params.pop("seed")
-    t0 = time.perf_counter()
     try:
         model = fasttext.train_unsupervised(spec.corpus, **params)
     except TypeError as exc:  # some builds list a seed default but do not accept it
@@ -240,16 +236,14 @@ def run_fasttext(spec: Spec) -> dict[str, Any]:
             raise
         params.pop("seed")
         notes.append("this fastText build takes no seed; its fixed internal seed was used")
-        t0 = time.perf_counter()
         model = fasttext.train_unsupervised(spec.corpus, **params)
-    seconds = time.perf_counter() - t0
     words = model.get_words(include_freq=False)
     matrix = np.asarray(model.get_input_matrix(), dtype=np.float32)[: len(words)]
     write_word2vec_binary(spec.out, words, matrix)
-    return {"seconds": seconds, "timing": "train_unsupervised() incl. vocabulary", "notes": notes}
+    return {"timing": "", "notes": notes}
 
 
-CHILD_RUNNERS = {"fastw2v": run_fastw2v, "gensim": run_gensim, "fasttext": run_fasttext}
+CHILD_RUNNERS = {"gensim": run_gensim, "fasttext": run_fasttext}
 
 
 def write_word2vec_binary(path: str, words: list[str], matrix: Any) -> None:
@@ -262,8 +256,6 @@ def write_word2vec_binary(path: str, words: list[str], matrix: Any) -> None:
         for word, row in zip(words, rows):
             fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
 
-
-# --- word2vec.c: a binary, run directly from the parent ------------------------------------
 
 W2V_BANNER = "WORD VECTOR estimation toolkit"
 
@@ -287,94 +279,27 @@ def find_word2vec_binary(explicit: str | None = None) -> str | None:
     return None
 
 
-_W2V_RATE = re.compile(r"Words/thread/sec:\s*([0-9.]+)k")
-
-
-def run_word2vec_c(spec: Spec, binary: str | None, workdir: Path) -> dict[str, Any]:
-    """Two processes: ``-save-vocab`` without ``-output`` (word2vec.c stops after counting),
-    then training with ``-read-vocab``, which does not rescan the corpus for counts. The
-    second process is timed whole (net init, the 1e8-entry unigram table, training, writing
-    the vectors) since word2vec.c reports no finer timing."""
-    if binary is None:
-        raise ImportError("word2vec.c binary not found (pip install word2vec, or --word2vec-bin)")
-    st = os.stat(spec.corpus)
-    vocab = workdir / f"w2v-vocab-{st.st_size}-{st.st_mtime_ns}-{spec.min_count}.txt"
-    common = ["-train", spec.corpus, "-min-count", str(spec.min_count)]
-    vocab_seconds = None
-    if not vocab.exists():
+def timed_process(
+    cmd: list[str], log_path: Path, workdir: Path, timeout: float | None
+) -> tuple[float, float, int]:
+    """Run ``cmd``; return (wall seconds from spawn to exit, peak RSS in MB, exit status).
+    Output goes to ``log_path``. wait4 gives this child's own rusage, not a running max."""
+    with open(log_path, "w") as log:
         t0 = time.perf_counter()
-        _check_run(
-            [binary, *common, "-save-vocab", str(vocab), "-debug", "0"], workdir, "word2vec.c vocab"
-        )
-        vocab_seconds = time.perf_counter() - t0
-    cmd = [
-        binary, *common,
-        "-read-vocab", str(vocab),
-        "-output", spec.out,
-        "-binary", "1",
-        "-size", str(spec.dim),
-        "-window", str(spec.window),
-        "-sample", repr(spec.sample),
-        "-hs", str(spec.hs),
-        "-negative", str(spec.neg),
-        "-threads", str(spec.threads),
-        "-iter", str(spec.epochs),
-        "-alpha", repr(spec.alpha),
-        "-cbow", str(1 - spec.sg),
-        "-debug", "2",
-    ]  # fmt: skip
-    t0 = time.perf_counter()
-    out = _check_run(cmd, workdir, "word2vec.c train")
-    seconds = time.perf_counter() - t0
-    # Fixed cost of the same process on a ten-word file with the same vocabulary: net init,
-    # the 1e8-entry unigram table (or Huffman tree), thread start, writing the vectors.
-    tiny = workdir / "w2v-tiny.txt"
-    tiny.write_text(" the" * 10)
-    probe = [tiny if a == spec.corpus else a for a in cmd]
-    probe[probe.index("-iter") + 1] = "1"
-    probe[probe.index("-output") + 1] = str(workdir / "w2v-probe.bin")
-    probe[probe.index("-debug") + 1] = "0"
-    t0 = time.perf_counter()
-    _check_run([str(a) for a in probe], workdir, "word2vec.c setup probe")
-    setup_seconds = time.perf_counter() - t0
-    with contextlib.suppress(OSError):
-        os.unlink(workdir / "w2v-probe.bin")
-    rates = _W2V_RATE.findall(out)
-    notes = []
-    reported = None
-    if rates:
-        # word2vec.c divides in-vocabulary words processed by the process's CPU time (clock()),
-        # i.e. it reports words/s per thread; scale by threads for a whole-process figure.
-        reported = float(rates[-1]) * 1000 * spec.threads
-        notes.append(
-            f"word2vec.c's own last progress line: {float(rates[-1]):.1f}k "
-            "words/thread/sec (CPU time)"
-        )
-    notes.append(
-        f"fixed setup (same command on a ten-word file) {setup_seconds:.2f} s of the "
-        f"{seconds:.2f} s; without it: {{words_per_sec_without_setup}}"
-    )
-    return {
-        "seconds": seconds,
-        "setup_seconds": setup_seconds,
-        "vocab_seconds": vocab_seconds,
-        "self_reported_words_per_sec": reported,
-        "timing": "training process (-read-vocab), incl. init and writing vectors",
-        "notes": notes,
-    }
-
-
-def _check_run(cmd: list[str], workdir: Path, what: str) -> str:
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
-    if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        raise RuntimeError(f"{what} exited {proc.returncode}: {' | '.join(tail)}")
-    return proc.stdout
-
-
-# --------------------------------------------------------------------------------------
-# Child process entry and the parent's dispatch
-# --------------------------------------------------------------------------------------
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+        deadline = None if timeout is None else t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise subprocess.TimeoutExpired(cmd, timeout or 0)
+            time.sleep(0.005)
+        seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024.0, proc.returncode
 
 
 def child_main(spec_json: str, result_path: str) -> int:
@@ -389,37 +314,39 @@ def child_main(spec_json: str, result_path: str) -> int:
     return 0
 
 
+def job_command(spec: Spec, w2v_binary: str | None, result_path: Path) -> list[str] | None:
+    """The command line of one job; None when the system is not installed."""
+    if spec.system == "fastw2v":
+        return fastw2v_command(spec)
+    if spec.system == BASELINE:
+        return None if w2v_binary is None else word2vec_c_command(spec, w2v_binary)
+    here = str(Path(__file__).resolve())
+    return [sys.executable, here, "--child", json.dumps(asdict(spec)), str(result_path)]
+
+
 def run_one(
     spec: Spec, workdir: Path, w2v_binary: str | None, timeout: float | None
 ) -> dict[str, Any]:
-    if spec.system == BASELINE:
-        try:
-            return {"status": "ok", **run_word2vec_c(spec, w2v_binary, workdir)}
-        except ImportError as exc:
-            return {"status": "not installed", "notes": [str(exc)]}
-        except (RuntimeError, OSError) as exc:
-            return {"status": f"failed: {exc}"}
-    result_path = workdir / f"result-{spec.system}-{spec.mode}-{spec.epochs}.json"
-    log_path = workdir / f"log-{spec.system}-{spec.mode}-{spec.epochs}.txt"
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        json.dumps(asdict(spec)),
-        str(result_path),
-    ]
+    tag = f"{spec.system}-{spec.mode}-{spec.epochs}-s{spec.seed}"
+    result_path, log_path = workdir / f"result-{tag}.json", workdir / f"log-{tag}.txt"
+    cmd = job_command(spec, w2v_binary, result_path)
+    if cmd is None:
+        return {"status": "not installed", "notes": ["word2vec.c binary not found"]}
     try:
-        with open(log_path, "w") as log:
-            proc = subprocess.run(
-                cmd, stdout=log, stderr=subprocess.STDOUT, timeout=timeout, cwd=workdir
-            )
+        seconds, rss, code = timed_process(cmd, log_path, workdir, timeout)
     except subprocess.TimeoutExpired:
         return {"status": f"failed: timed out after {timeout:.0f} s"}
-    if proc.returncode != 0 or not result_path.exists():
-        lines = log_path.read_text(errors="replace").strip().splitlines()
-        last = lines[-1] if lines else "no output"
-        return {"status": f"failed (exit {proc.returncode}): {last}", "notes": [f"log: {log_path}"]}
-    return json.loads(result_path.read_text())
+    log = log_path.read_text(errors="replace")
+    if code != 0:
+        last = (log.strip().splitlines() or ["no output"])[-1]
+        return {"status": f"failed (exit {code}): {last}", "notes": [f"log: {log_path}"]}
+    res: dict[str, Any] = {"status": "ok", "timing": ""}
+    if spec.system == "fastw2v":
+        res.update(fastw2v_inner(log))
+    elif spec.system != BASELINE:
+        res.update(json.loads(result_path.read_text()))
+    res.update(wall_seconds=seconds, peak_rss_mb=rss, command=cmd)
+    return res
 
 
 # --------------------------------------------------------------------------------------
@@ -549,31 +476,38 @@ def gensim_corpus(path: Path, words: int) -> Path:
     return target
 
 
-def questions_path() -> Path | None:
+def dev_set(name: str) -> Path | None:
+    """A dev set shipped in gensim's wheel: questions-words.txt or wordsim353.tsv."""
     try:
         import gensim
     except ImportError:
         return None
-    path = Path(gensim.__file__).parent / "test" / "test_data" / "questions-words.txt"
+    path = Path(gensim.__file__).parent / "test" / "test_data" / name
     return path if path.is_file() else None
 
 
-def evaluate(vectors: str, questions: Path, restrict: int) -> tuple[float, int]:
-    """Google analogy accuracy (percent) and the number of questions scored, with gensim's
-    evaluator: vocabulary restricted to the ``restrict`` most frequent words (file order),
-    case-insensitive, like word2vec.c's compute-accuracy."""
+def evaluate(vectors: str, restrict: int) -> dict[str, Any]:
+    """The dev sets, scored by one evaluator (gensim's) for every system: Google analogy
+    accuracy (percent) over the ``restrict`` most frequent words, case-insensitive, like
+    word2vec.c's compute-accuracy; WS-353 Spearman correlation (x 100)."""
     import logging
 
     from gensim.models import KeyedVectors
 
     logging.getLogger("gensim").setLevel(logging.WARNING)
     kv = KeyedVectors.load_word2vec_format(vectors, binary=True)
-    score, sections = kv.evaluate_word_analogies(
-        str(questions), restrict_vocab=restrict, case_insensitive=True
-    )
-    total = next(s for s in sections if s["section"] == "Total accuracy")
-    n = len(total["correct"]) + len(total["incorrect"])
-    return 100.0 * score, n
+    out: dict[str, Any] = {}
+    if questions := dev_set("questions-words.txt"):
+        score, sections = kv.evaluate_word_analogies(
+            str(questions), restrict_vocab=restrict, case_insensitive=True
+        )
+        total = next(s for s in sections if s["section"] == "Total accuracy")
+        out["analogy"] = 100.0 * score
+        out["analogy_questions"] = len(total["correct"]) + len(total["incorrect"])
+    if pairs := dev_set("wordsim353.tsv"):
+        _pearson, spearman, _oov = kv.evaluate_word_pairs(str(pairs), case_insensitive=True)
+        out["ws353"] = 100.0 * float(spearman[0])
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -659,9 +593,11 @@ def machine_info(w2v_binary: str | None) -> dict[str, Any]:
 # Table
 # --------------------------------------------------------------------------------------
 
+PEERS = ("word2vec.c", "gensim")  # the speed ratios shown beside every row
+
 COLUMNS = [
-    "system", "mode", "threads", "epochs", "seconds", "words/s", "words/s/thread",
-    "vs word2vec.c (per thread)", "analogy %", "Δ analogy (pts)",
+    "system", "mode", "epochs", "whole job s", "words/s/thread", "× word2vec.c", "× gensim",
+    "train-only s", "train words/s/thread", "peak RSS MB", "analogy %", "WS-353 ρ",
 ]  # fmt: skip
 
 
@@ -669,92 +605,102 @@ def _fmt(value: float | None, spec: str) -> str:
     return "–" if value is None else format(value, spec)
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _spread(values: list[float], spec: str) -> str:
+    """``mean`` for one seed, ``mean ± sd (min–max)`` over several."""
+    m = _mean(values)
+    if m is None:
+        return "–"
+    if len(values) == 1:
+        return format(m, spec)
+    sd = (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+    return f"{m:{spec}} ± {sd:{spec}}"
+
+
 def table_cells(row: Row) -> list[str]:
+    head = [row.system, row.mode, str(row.epochs)]
     if row.status != "ok":
-        return [row.system, row.mode, str(row.threads), str(row.epochs), row.status, *[""] * 5]
+        return [*head, row.status, *[""] * (len(COLUMNS) - 4)]
+    ratio = [_fmt(row.speedup.get(p), ".2f") + ("×" if p in row.speedup else "") for p in PEERS]
     return [
-        row.system,
-        row.mode,
-        str(row.threads),
-        str(row.epochs),
-        _fmt(row.seconds, ".2f"),
-        _fmt(row.words_per_sec, ",.0f"),
+        *head,
+        _spread(row.wall_seconds, ".1f"),
         _fmt(row.words_per_sec_per_thread, ",.0f"),
-        _fmt(row.ratio_to_baseline, ".2f") + ("×" if row.ratio_to_baseline is not None else ""),
-        _fmt(row.analogy, ".2f"),
-        _fmt(row.analogy_diff, "+.2f"),
+        *ratio,
+        _spread(row.train_seconds, ".1f"),
+        _fmt(row.train_words_per_sec_per_thread, ",.0f"),
+        _fmt(max(row.peak_rss_mb) if row.peak_rss_mb else None, ",.0f"),
+        _spread(row.analogy, ".2f"),
+        _spread(row.ws353, ".1f"),
     ]
 
 
 def render_text(rows: list[Row]) -> str:
     cells = [COLUMNS] + [table_cells(r) for r in rows]
-    # A status row ("not installed", "failed: ...") overflows from the seconds column on.
-    is_status = [False] + [r.status != "ok" for r in rows]
-    widths = [
-        max(len(c[i]) for k, c in enumerate(cells) if not (is_status[k] and i >= 4))
-        for i in range(len(COLUMNS))
-    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
     lines = []
     for k, c in enumerate(cells):
-        if is_status[k]:
-            head = (
-                x.rjust(w) if i >= 2 else x.ljust(w) for i, (x, w) in enumerate(zip(c, widths[:4]))
+        lines.append(
+            "  ".join(
+                x.rjust(w) if i >= 2 else x.ljust(w) for i, (x, w) in enumerate(zip(c, widths))
             )
-            lines.append("  ".join(head) + "  " + c[4])
-        else:
-            lines.append(
-                "  ".join(
-                    x.rjust(w) if i >= 2 else x.ljust(w) for i, (x, w) in enumerate(zip(c, widths))
-                )
-            )
+        )
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def render_markdown(rows: list[Row], machine: dict[str, Any], settings: dict[str, Any]) -> str:
-    out = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join(["---"] * 4 + ["---:"] * 6) + "|"]
+def render_markdown(
+    rows: list[Row], machine: dict[str, Any], settings: dict[str, Any], command: str
+) -> str:
+    out = [
+        f"Command: `{command}`",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join(["---"] * 3 + ["---:"] * (len(COLUMNS) - 3)) + "|",
+    ]
     out += ["| " + " | ".join(table_cells(r)) + " |" for r in rows]
-    out.append("")
-    out.append(
+    out += [
+        "",
+        "Whole job: the process from spawn to exit, as `time` shows it (interpreter start, "
+        "vocabulary, training, writing the vectors); words/s/thread = raw corpus words × epochs "
+        "/ mean whole-job seconds / threads; × peer = the peer's whole-job seconds / this "
+        "row's, same mode, epochs and seeds. Several seeds: mean ± standard deviation.",
+        "",
         "Settings: "
         + ", ".join(f"{k}={v}" for k, v in settings.items() if k not in ("corpus_words",))
-        + f"; corpus: {settings['corpus_words']:,} raw words per epoch."
-    )
-    out.append("")
-    out.append("Notes:")
-    seen: set[str] = set()
+        + f"; corpus: {settings['corpus_words']:,} raw words per epoch.",
+        "",
+        "Notes:",
+    ]
+    seen: set[tuple[str, str]] = set()
     for r in rows:
         if r.status == "ok" and r.timing and (r.system, r.timing) not in seen:
-            seen.add((r.system, r.timing))  # type: ignore[arg-type]
-            out.append(f"- {r.system}: seconds = {r.timing}.")
+            seen.add((r.system, r.timing))
+            out.append(f"- {r.system}: train-only s = {r.timing}.")
     for r in rows:
-        for note in r.notes:
-            out.append(f"- {r.system} {r.mode} ×{r.epochs}: {note}")
-    out.append("")
-    out.append("Machine:")
-    for k, v in machine.items():
-        out.append(f"- {k}: {v}")
+        out += [f"- {r.system} {r.mode} ×{r.epochs}: {note}" for note in r.notes]
+    out += ["", "Machine:"] + [f"- {k}: {v}" for k, v in machine.items()]
     return "\n".join(out) + "\n"
 
 
-def fill_comparisons(rows: list[Row]) -> None:
-    base = {
-        (r.mode, r.threads, r.epochs): r for r in rows if r.system == BASELINE and r.status == "ok"
-    }
+def fill_comparisons(rows: list[Row], words: int) -> None:
+    """Per-thread rates from the mean times, and each row's speed against the peers."""
     for r in rows:
-        b = base.get((r.mode, r.threads, r.epochs))
-        if r.status != "ok" or b is None:
+        if r.status != "ok":
             continue
-        if r.words_per_sec_per_thread and b.words_per_sec_per_thread:
-            r.ratio_to_baseline = r.words_per_sec_per_thread / b.words_per_sec_per_thread
-        if r.analogy is not None and b.analogy is not None:
-            r.analogy_diff = r.analogy - b.analogy
-
-
-# --------------------------------------------------------------------------------------
-# Main
-# --------------------------------------------------------------------------------------
+        r.words_per_sec_per_thread = words * r.epochs / _mean(r.wall_seconds) / r.threads
+        if r.train_seconds:
+            r.train_words_per_sec_per_thread = words * r.epochs / _mean(r.train_seconds) / r.threads
+    ok = {(r.system, r.mode, r.epochs): r for r in rows if r.status == "ok"}
+    for r in ok.values():
+        for peer in PEERS:
+            other = ok.get((peer, r.mode, r.epochs))
+            if other is not None and other is not r:
+                r.speedup[peer] = _mean(other.wall_seconds) / _mean(r.wall_seconds)
 
 
 def _csv(text: str) -> list[str]:
@@ -803,8 +749,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--workdir", help="temporary directory (default: a new one under the system temp dir)"
     )
+    p.add_argument("--seeds", default="1", help="comma list: each job runs once per seed")
     p.add_argument("--keep", action="store_true", help="keep the vectors and logs")
     args = p.parse_args(argv)
+    args.seeds = [int(x) for x in _csv(args.seeds)]
     args.systems = _csv(args.systems)
     args.modes = _csv(args.modes)
     args.epochs = [int(e) for e in _csv(args.epochs)]
@@ -818,12 +766,66 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def run_cell(
+    base: Spec, seeds: list[int], workdir: Path, w2v_binary: str | None, args: argparse.Namespace
+) -> Row:
+    """Every seed of one (system, mode, epochs) job; stops at the first failure."""
+    row = Row(system=base.system, mode=base.mode, threads=base.threads, epochs=base.epochs)
+    for seed in seeds:
+        spec = Spec(**{**asdict(base), "seed": seed})
+        print(f"[{spec.system} {spec.mode} epochs={spec.epochs} seed={seed}] ...", end=" ")
+        row.load_before.append(os.getloadavg()[0])
+        res = run_one(spec, workdir, w2v_binary, args.timeout)
+        row.status = res.get("status", "failed")
+        if row.status != "ok":
+            print(row.status)
+            row.notes += list(res.get("notes", []))
+            return row
+        row.seeds.append(seed)
+        row.wall_seconds.append(res["wall_seconds"])
+        row.peak_rss_mb.append(res["peak_rss_mb"])
+        if "train_seconds" in res:
+            row.train_seconds.append(res["train_seconds"])
+        row.timing = res.get("timing", "")
+        if seed == seeds[0]:
+            row.notes += list(res.get("notes", []))
+            row.notes.append("command: `" + " ".join(map(str, res["command"][-40:])) + "`")
+        trained = res.get("raw_words_trained")
+        expected = args.corpus_words * spec.epochs
+        if trained is not None and abs(trained - expected) > 0.01 * args.corpus_words:
+            row.notes.append(f"WARNING: trained on {trained:,} raw words, expected {expected:,}")
+        scores = _score(spec.out, args.restrict_vocab, row)
+        print(
+            f"{res['wall_seconds']:.2f} s whole job, analogy {_fmt(scores.get('analogy'), '.2f')}"
+            f"%, WS-353 {_fmt(scores.get('ws353'), '.1f')}"
+        )
+        if not args.keep:
+            with contextlib.suppress(OSError):
+                os.unlink(spec.out)
+    return row
+
+
+def _score(vectors: str, restrict: int, row: Row) -> dict[str, Any]:
+    try:
+        scores = evaluate(vectors, restrict)
+    except Exception as exc:  # a malformed vectors file must not stop the run
+        row.notes.append(f"evaluation failed: {exc}")
+        return {}
+    if "analogy" in scores:
+        row.analogy.append(scores["analogy"])
+        row.analogy_questions = scores["analogy_questions"]
+    if "ws353" in scores:
+        row.ws353.append(scores["ws353"])
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["--child"]:
         return child_main(argv[1], argv[2])
     args = parse_args(argv)
+    command = "python benchmarks/bench_peers.py " + " ".join(argv)
 
     corpus = Path(args.corpus) if args.corpus else default_corpus()
     if not corpus.is_file():
@@ -838,23 +840,18 @@ def main(argv: list[str] | None = None) -> int:
     if load and load[0] > 0.5:
         print(f"  WARNING: load average {load[0]:.2f}: timings will be noisy")
 
-    t0 = time.perf_counter()
-    words = count_words(corpus)
-    print(
-        f"Corpus: {corpus} ({corpus.stat().st_size:,} bytes, {words:,} words; counted in "
-        f"{time.perf_counter() - t0:.1f} s)"
-    )
-    questions = questions_path()
-    if questions is None:
-        print("  gensim not installed: analogy accuracy will not be computed")
-
+    args.corpus_words = words = count_words(corpus)
+    print(f"Corpus: {corpus} ({corpus.stat().st_size:,} bytes, {words:,} words)")
+    if dev_set("questions-words.txt") is None:
+        print("  gensim not installed: the dev sets will not be scored")
     settings = {
         "corpus": str(corpus), "corpus_words": words, "dim": args.dim, "window": args.window,
         "negative": args.negative, "sample": args.sample, "min_count": args.min_count,
         "alpha_sg": args.alpha_sg, "alpha_cbow": args.alpha_cbow, "threads": args.threads,
+        "seeds": args.seeds,
         "analogy": f"questions-words.txt, top {args.restrict_vocab} words, case-insensitive",
+        "ws353": "wordsim353.tsv, Spearman x 100, case-insensitive",
     }  # fmt: skip
-
     gensim_path = corpus
     if "gensim" in args.systems:
         gensim_path = gensim_corpus(corpus, words)
@@ -876,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
         for epochs in args.epochs:
             for mode in args.modes:
                 for system in args.systems:
-                    spec = Spec(
+                    base = Spec(
                         system=system, mode=mode,
                         corpus=str(gensim_path if system == "gensim" else corpus),
                         out=str(workdir / f"vectors-{system}-{mode}-{epochs}.bin"),
@@ -884,81 +881,21 @@ def main(argv: list[str] | None = None) -> int:
                         negative=args.negative, sample=args.sample, min_count=args.min_count,
                         alpha=args.alpha_sg if MODES[mode][0] else args.alpha_cbow,
                     )  # fmt: skip
-                    print(
-                        f"[{system} {mode} epochs={epochs} threads={args.threads}] ...",
-                        end=" ",
-                        flush=True,
-                    )
-                    res = run_one(spec, workdir, w2v_binary, args.timeout)
-                    row = Row(system=system, mode=mode, threads=args.threads, epochs=epochs)
-                    row.status = res.get("status", "failed")
-                    row.notes = list(res.get("notes", []))
-                    row.timing = res.get("timing", "")
-                    if row.status == "ok":
-                        row.seconds = res["seconds"]
-                        row.vocab_seconds = res.get("vocab_seconds")
-                        row.self_reported_words_per_sec = res.get("self_reported_words_per_sec")
-                        row.words_per_sec = words * epochs / row.seconds
-                        row.words_per_sec_per_thread = row.words_per_sec / args.threads
-                        setup = res.get("setup_seconds")
-                        if setup is not None and row.seconds > setup:
-                            rate = f"{words * epochs / (row.seconds - setup):,.0f} words/s"
-                        else:
-                            rate = "n/a"
-                        row.notes = [
-                            n.replace("{words_per_sec_without_setup}", rate) for n in row.notes
-                        ]
-                        if row.vocab_seconds is not None:
-                            # train() alone leaves out a pass that fastw2v now uses to
-                            # encode the corpus too; the total keeps the comparison whole.
-                            total = words * epochs / (row.seconds + row.vocab_seconds)
-                            row.notes.append(
-                                f"vocabulary pass {row.vocab_seconds:.2f} s; with it, "
-                                f"{total / args.threads:,.0f} words/s/thread"
-                            )
-                        trained = res.get("raw_words_trained")
-                        if trained is not None and abs(trained - words * epochs) > 0.01 * words:
-                            row.notes.append(
-                                f"WARNING: trained on {trained:,} raw words, expected "
-                                f"{words * epochs:,}: words/s is not comparable"
-                            )
-                        if questions is not None:
-                            try:
-                                row.analogy, row.analogy_questions = evaluate(
-                                    spec.out, questions, args.restrict_vocab
-                                )
-                            except (
-                                Exception
-                            ) as exc:  # a malformed vectors file must not stop the run
-                                row.notes.append(f"evaluation failed: {exc}")
-                        if not args.keep:
-                            with contextlib.suppress(OSError):
-                                os.unlink(spec.out)
-                        print(
-                            f"{row.seconds:.2f} s, {row.words_per_sec:,.0f} words/s, analogy "
-                            f"{_fmt(row.analogy, '.2f')}% of {row.analogy_questions} questions"
-                        )
-                    else:
-                        print(row.status)
-                    rows.append(row)
+                    rows.append(run_cell(base, args.seeds, workdir, w2v_binary, args))
     finally:
         if own_workdir and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    fill_comparisons(rows)
+    fill_comparisons(rows, words)
+    machine["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     print()
     print(render_text(rows))
     md_path = Path(args.output)
     json_path = Path(args.json) if args.json else md_path.with_suffix(".json")
-    md_path.write_text(render_markdown(rows, machine, settings))
-    json_path.write_text(
-        json.dumps(
-            {"machine": machine, "settings": settings, "rows": [asdict(r) for r in rows]},
-            indent=2,
-            default=str,
-        )
-        + "\n"
-    )
+    md_path.write_text(render_markdown(rows, machine, settings, command))
+    payload = {"machine": machine, "settings": settings, "command": command,
+               "rows": [asdict(r) for r in rows]}  # fmt: skip
+    json_path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     print(f"\nwrote {md_path} and {json_path}")
     return 0
 

@@ -30,7 +30,22 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
+#: The compiled extensions (setup.py builds them from fastw2v/*.pyx and csrc/).
+_EXTENSIONS = ("_train", "_tokenize")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _EXTENSIONS:
+        # Reached by ``from fastw2v import _train`` only when the submodule is not loaded
+        # yet: a source checkout used before its build fails here, so say what to run
+        # instead of Python's "cannot import name '_train'".
+        try:
+            return importlib.import_module(f"fastw2v.{name}")
+        except ImportError as exc:
+            raise ImportError(
+                f"fastw2v's C extension is not built (fastw2v imported from {__path__[0]}): "
+                "run 'pip install -e .' in the source tree, or 'pip install .', first"
+            ) from exc
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value

@@ -32,6 +32,17 @@ TRAIN_FLAGS = {
     "batch_words": "--batch-words",
 }
 
+#: Errors the CLI reports as one line (an ImportError names the package to install).
+_REPORTED = (
+    OSError,
+    ValueError,
+    TypeError,
+    RuntimeError,
+    FloatingPointError,
+    KeyError,
+    ImportError,
+)
+
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
 
 
@@ -262,7 +273,7 @@ def _add_train(sub: Any) -> None:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from fastw2v._atomic import check_writable
+    from fastw2v._atomic import check_collisions, check_writable
     from fastw2v.model import Word2Vec
     from fastw2v.vocab import Vocab
 
@@ -270,7 +281,16 @@ def _run_train(args: argparse.Namespace) -> int:
         raise ValueError("-classes (k-means word classes) is not supported; use -output vectors")
     if not (args.output or args.save_vocab or args.save_model or args.checkpoint):
         raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
-    for target in (args.output, args.save_vocab, args.save_model, args.checkpoint):
+    outputs = {
+        "-output": args.output,
+        "-save-vocab": args.save_vocab,
+        "--save-model": args.save_model,
+        "--checkpoint": args.checkpoint,
+    }
+    inputs = {"-train": args.train, "-read-vocab": args.read_vocab, "--resume": args.resume}
+    # A checkpoint continues the one it resumed from: the same file on purpose.
+    check_collisions(outputs, inputs, allowed=[("--checkpoint", "--resume")])
+    for target in outputs.values():
         if target:
             check_writable(target)
     if not os.path.exists(args.train):
@@ -431,13 +451,18 @@ def _run_demo(args: argparse.Namespace) -> int:
         workers=args.threads,
         progress=not args.quiet,
     )
+    t0 = time.perf_counter()
     vocab = model.build_vocab(path)
+    counted = time.perf_counter() - t0
     result = model.train(path)
+    # Both figures, whole first: a user timing the command sees the vocabulary pass (which
+    # also reads and encodes the text) as well as the training.
+    whole = counted + result.seconds
     print(
-        f"vocabulary {len(vocab):,} words; trained {result.words:,} words in {result.seconds:.1f}s "
-        f"({result.words_per_sec:,.0f} words/s, "
-        f"{result.words_per_sec_per_thread:,.0f} per thread); "
-        f"loss {result.loss:.4f}"
+        f"vocabulary {len(vocab):,} words ({counted:.1f}s); trained {result.words:,} words in "
+        f"{result.seconds:.1f}s; vocabulary + training {whole:.1f}s = "
+        f"{result.words / whole / result.threads:,.0f} words/s per thread "
+        f"(training alone {result.words_per_sec_per_thread:,.0f}); loss {result.loss:.4f}"
     )
     wv = model.wv
     for word in args.words:
@@ -498,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
-    except (OSError, ValueError, TypeError, RuntimeError, FloatingPointError, KeyError) as exc:
+    except _REPORTED as exc:
         from fastw2v.config import ParameterError
 
         if isinstance(exc, ParameterError) and exc.name in TRAIN_FLAGS:

@@ -154,11 +154,40 @@ def _check_max_sentence_length(max_sentence_length: int) -> int:
     return max_sentence_length
 
 
+def _invalid_utf8_share(data: bytes) -> float:
+    """Share of the bytes of ``data`` that are not valid UTF-8 (a cut last character is not)."""
+    if not data:
+        return 0.0
+    before = _bad_bytes()
+    codecs.getincrementaldecoder("utf-8")(_ERRORS).decode(data, final=False)
+    return (_bad_bytes() - before) / len(data)
+
+
+def _is_utf16(sample: bytes) -> bool:
+    """Whether ``sample`` is UTF-16, decided on the content rather than the first two bytes.
+
+    UTF-16 writes every ASCII character (newline and space included) with a NUL byte, so in
+    any language its lines show NULs, nearly all at one parity; binary data has them at
+    both. FF FE or FE FF alone proves nothing: 8-bit text may begin with those bytes (a
+    first line of invalid UTF-8), so after a byte-order mark the rest must also fail to be
+    plausible UTF-8 (a long CJK line can hold no NUL at all).
+    """
+    head = sample[:4096]
+    nuls = [i for i, byte in enumerate(head) if byte == 0]
+    if len(nuls) * 64 >= len(head):
+        odd = sum(i & 1 for i in nuls)
+        if max(odd, len(nuls) - odd) >= 0.9 * len(nuls):
+            return True
+    if not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return _invalid_utf8_share(sample[2:]) > _MAX_INVALID_SHARE
+
+
 def _check_text_sample(sample: bytes, path: str | os.PathLike[str]) -> None:
     """Refuse a file whose first bytes (``sample``, decompressed) are not UTF-8 text."""
     if not sample:
         return
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _is_utf16(sample):
         raise ValueError(
             f"corpus file {os.fspath(path)} is UTF-16 text; convert it to UTF-8 first "
             "(e.g. iconv -f UTF-16 -t UTF-8)"
@@ -176,13 +205,10 @@ def _check_text_sample(sample: bytes, path: str | os.PathLike[str]) -> None:
             f"of its first {len(sample)} bytes are control characters "
             "(a corpus must be UTF-8 text, plain or gzip/bz2/xz compressed)"
         )
-    before = _bad_bytes()
-    # Incremental and not final: a character cut by the end of the sample is not an error.
-    codecs.getincrementaldecoder("utf-8")(_ERRORS).decode(sample, final=False)
-    invalid = _bad_bytes() - before
-    if invalid > _MAX_INVALID_SHARE * len(sample):
+    invalid = _invalid_utf8_share(sample)
+    if invalid > _MAX_INVALID_SHARE:
         raise ValueError(
-            f"corpus file {os.fspath(path)} is not UTF-8 text: {100 * invalid / len(sample):.0f}% "
+            f"corpus file {os.fspath(path)} is not UTF-8 text: {100 * invalid:.0f}% "
             f"of its first {len(sample)} bytes are invalid UTF-8 (binary data, or text in a "
             "legacy encoding: convert it, e.g. iconv -f CP1251 -t UTF-8)"
         )

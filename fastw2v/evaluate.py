@@ -15,10 +15,9 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 import numpy as np
-from scipy import stats
 
 from fastw2v.vectors import KeyedVectors, cosmul_scores, load_vectors
 
@@ -382,6 +381,7 @@ def evaluate_word_pairs(
     normed = wv.get_normed_vectors()
     index = np.array(pairs, dtype=np.intp)
     model = np.einsum("ij,ij->i", normed[index[:, 0]], normed[index[:, 1]])
+    stats = _scipy_stats()
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)
     return WordPairsResult(
@@ -394,6 +394,18 @@ def evaluate_word_pairs(
         oov,
         invalid,
     )
+
+
+def _scipy_stats() -> Any:
+    """scipy.stats, imported here alone: only word-pair scoring needs it, so training,
+    queries and analogies work on an install where scipy is missing or broken."""
+    try:
+        from scipy import stats
+    except ImportError:
+        raise ImportError(
+            "scoring word pairs needs scipy (a dependency of fastw2v): pip install scipy"
+        ) from None
+    return stats
 
 
 def is_analogy_file(path: PathLike) -> bool:

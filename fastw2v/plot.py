@@ -103,6 +103,9 @@ def main_plot(args: argparse.Namespace) -> int:
 
     Expects ``args.vectors``, ``args.words`` and ``args.output``.
     """
+    from fastw2v._atomic import check_collisions
+
+    check_collisions({"--output": args.output}, {"vectors": args.vectors})
     wv = load_vectors(args.vectors)
     try:
         plot_words(wv, args.words, args.output, title=os.path.basename(str(args.vectors)))

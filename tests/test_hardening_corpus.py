@@ -92,6 +92,40 @@ def test_binary_garbage_is_refused_naming_the_file(tmp_path: Path, payload: byte
         fastw2v.Word2Vec(str(path), min_count=1, progress=False)
 
 
+@pytest.mark.parametrize(
+    ("payload", "no_bom"),
+    [
+        ("the cat sat on the mat\n" * 40, False),
+        ("кошка сидела на коврике\n" * 40, False),
+        ("猫坐在垫子上。\n" * 40, False),
+        ("the cat sat on the mat\n" * 40, True),
+    ],
+    ids=["latin-bom", "cyrillic-bom", "cjk-bom", "latin-no-bom"],
+)
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_is_recognised_by_its_content(
+    tmp_path: Path, payload: str, no_bom: bool, order: str
+) -> None:
+    bom = b"" if no_bom else "\ufeff".encode(order)
+    path = tmp_path / "wide.txt"
+    path.write_bytes(bom + payload.encode(order))
+    with pytest.raises(ValueError, match="wide.txt is UTF-16 text"):
+        _read(path)
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
+def test_8bit_text_starting_with_a_utf16_mark_is_read(tmp_path: Path, bom: bytes) -> None:
+    # A first line of invalid UTF-8 that happens to begin with FF FE (or FE FF): the rest is
+    # plain text with no NUL byte, so it is not UTF-16; the two bytes are repaired as any
+    # invalid UTF-8 is.
+    path = tmp_path / "latin.txt"
+    path.write_bytes(bom + b"caf\xe9 noir\n" + b"the cat sat on the mat\n" * 40)
+    with pytest.warns(CorpusWarning, match="invalid UTF-8"):
+        got = _read(path)
+    assert got[1:] == [["the", "cat", "sat", "on", "the", "mat"]] * 40
+    assert got[0][1] == "noir" and got[0][0].endswith("caf\ufffd")
+
+
 def test_compressed_garbage_is_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "garbage.gz"
     path.write_bytes(gzip.compress(bytes(range(256)) * 10))
