@@ -10,27 +10,18 @@ a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
-#: Training parameters and the word2vec.c flag that sets each, for error messages.
-TRAIN_FLAGS = {
-    "vector_size": "-size",
-    "window": "-window",
-    "sample": "-sample",
-    "negative": "-negative",
-    "workers": "-threads",
-    "epochs": "-iter",
-    "min_count": "-min-count",
-    "alpha": "-alpha",
-    "min_alpha": "--min-alpha",
-    "max_final_vocab": "-max-vocab",
-    "seed": "-seed",
-    "batch_words": "--batch-words",
-}
+from fastw2v.config import Param, params
+
+#: Training parameters and the flag that sets each (word2vec.c's where it has one), for
+#: error messages; derived from the parameters' declarations in fastw2v.config.
+TRAIN_FLAGS = {name: spec.flags[0] for name, (_, spec) in params().items()}
 
 #: Errors the CLI reports as one line (an ImportError names the package to install).
 _REPORTED = (
@@ -62,6 +53,62 @@ def _bool01(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected 0 or 1, got {text!r}")
 
 
+def _auto01(text: str) -> bool | None:
+    """A tri-state switch: ``1``, ``0`` or ``auto`` (None)."""
+    return None if text.lower() == "auto" else _bool01(text)
+
+
+def _not01(text: str) -> bool:
+    """An inverted switch: ``-cbow 1`` means ``sg=False``."""
+    return not _bool01(text)
+
+
+def _flag_type(spec: Param, default: Any) -> Any:
+    """The argparse ``type`` of a training parameter, from its declaration."""
+    if spec.invert:
+        return _not01
+    if spec.auto:
+        return _auto01
+    if isinstance(default, bool):
+        return _bool01
+    if isinstance(spec.lo, float) or isinstance(default, float):
+        return float
+    return int
+
+
+def _flag_help(spec: Param, default: Any) -> str:
+    if default is None or spec.auto:
+        return spec.help
+    if isinstance(default, bool):
+        default = int(default != spec.invert)
+    return f"{spec.help} ({default})"
+
+
+def _add_param_flags(p: argparse.ArgumentParser) -> None:
+    """A flag for every TrainConfig field, generated from its declaration: same default,
+    same name (``dest``), word2vec.c's spelling first."""
+    g = p.add_argument_group("training parameters (fastw2v.config.TrainConfig)")
+    for name, (default, spec) in params().items():
+        kw: dict[str, Any] = {"dest": name, "default": default, "help": _flag_help(spec, default)}
+        if spec.choices:
+            kw["choices"] = spec.choices
+        else:
+            kw["type"] = _flag_type(spec, default)
+        if spec.metavar:
+            kw["metavar"] = spec.metavar
+        g.add_argument(*spec.flags, **kw)
+        if spec.switch is not None:
+            flag, value = spec.switch
+            g.add_argument(
+                flag,
+                dest=name,
+                action="store_const",
+                const=value,
+                default=default,
+                help=spec.switch_help,
+            )
+
+
 def _add_train(sub: Any) -> None:
     p = sub.add_parser(
         "train",
@@ -70,6 +117,14 @@ def _add_train(sub: Any) -> None:
         "accepted as they are; each also has a long spelling.",
         allow_abbrev=False,
     )
+    _add_io_flags(p)
+    _add_param_flags(p)
+    _add_checkpoint_flags(p)
+    _add_mpi_flags(p)
+    p.set_defaults(func=_run_train)
+
+
+def _add_io_flags(p: argparse.ArgumentParser) -> None:
     a = p.add_argument
     a(
         "-train",
@@ -82,80 +137,12 @@ def _add_train(sub: Any) -> None:
     )
     a("-output", "--output", dest="output", metavar="FILE", help="write the word vectors here")
     a(
-        "-size",
-        "--size",
-        "--vector-size",
-        dest="size",
-        type=int,
-        default=100,
-        help="vector dimension (100)",
-    )
-    a("-window", "--window", dest="window", type=int, default=5, help="max context distance (5)")
-    a(
-        "-sample",
-        "--sample",
-        dest="sample",
-        type=float,
-        default=1e-3,
-        help="subsampling threshold for frequent words, 0 to disable (1e-3)",
-    )
-    a("-hs", "--hs", dest="hs", type=_bool01, default=False, help="hierarchical softmax 0/1 (0)")
-    a(
-        "-negative",
-        "--negative",
-        dest="negative",
-        type=int,
-        default=5,
-        help="noise words per example (5)",
-    )
-    a(
-        "-threads",
-        "--threads",
-        "--workers",
-        dest="threads",
-        type=int,
-        default=None,
-        help="training threads (all cores)",
-    )
-    a("-iter", "--iter", "--epochs", dest="iter", type=int, default=5, help="epochs (5)")
-    a(
-        "-min-count",
-        "--min-count",
-        dest="min_count",
-        type=int,
-        default=5,
-        help="discard words seen fewer times (5)",
-    )
-    a(
-        "-alpha",
-        "--alpha",
-        dest="alpha",
-        type=float,
-        default=None,
-        help="initial learning rate (0.025 skip-gram, 0.05 CBOW)",
-    )
-    a(
-        "--min-alpha",
-        dest="min_alpha",
-        type=float,
-        default=None,
-        help="final learning rate (alpha * 1e-4)",
-    )
-    a(
         "-binary",
         "--binary",
         dest="binary",
         type=_bool01,
         default=False,
         help="binary output 0/1 (0)",
-    )
-    a("-cbow", "--cbow", dest="cbow", type=_bool01, default=True, help="1 CBOW, 0 skip-gram (1)")
-    a("--sg", dest="cbow", action="store_false", help="skip-gram (same as -cbow 0)")
-    a(
-        "--cbow-sum",
-        dest="cbow_mean",
-        action="store_false",
-        help="CBOW sums context vectors instead of averaging",
     )
     a(
         "-save-vocab",
@@ -171,22 +158,6 @@ def _add_train(sub: Any) -> None:
         metavar="FILE",
         help="read the vocabulary instead of counting the corpus",
     )
-    a(
-        "-max-vocab",
-        "--max-vocab",
-        dest="max_vocab",
-        type=int,
-        default=None,
-        help="keep at most this many most frequent words",
-    )
-    a("-seed", "--seed", dest="seed", type=int, default=1, help="random seed (1)")
-    a(
-        "--kernel",
-        choices=("auto", "batched", "pair"),
-        default="auto",
-        help="skip-gram kernel: batched (shared noise words per window), pair (word2vec.c's) "
-        "or auto (batched for negative sampling, pair with -hs)",
-    )
     a("--save-model", metavar="FILE", help="also save the full model (to continue training)")
     a(
         "-debug",
@@ -198,13 +169,9 @@ def _add_train(sub: Any) -> None:
     )
     a("--quiet", dest="debug", action="store_const", const=0, help="same as -debug 0")
     a("-classes", dest="classes", type=int, default=0, help=argparse.SUPPRESS)
-    a(
-        "--batch-words",
-        type=int,
-        default=1 << 20,
-        metavar="N",
-        help="words per kernel call; progress, checkpoints and Ctrl-C act between calls",
-    )
+
+
+def _add_checkpoint_flags(p: argparse.ArgumentParser) -> None:
     ck = p.add_argument_group("checkpoints and interruption")
     ck.add_argument(
         "--checkpoint",
@@ -237,6 +204,16 @@ def _add_train(sub: Any) -> None:
         help="on Ctrl-C, write -output/--save-model/--checkpoint from the weights so "
         "far (exit status 130 either way)",
     )
+
+
+def _add_mpi_flags(p: argparse.ArgumentParser) -> None:
+    from fastw2v.distributed import (  # numpy only: mpi4py is imported when training
+        DEFAULT_HOT_SYNC_WORDS,
+        DEFAULT_HOT_WORDS,
+        DEFAULT_SYNC_WORDS,
+        SYNC_MODES,
+    )
+
     mpi = p.add_argument_group(
         "MPI (under mpirun with more than one process: each reads its shard of the corpus, "
         "weights are averaged across processes; needs mpi4py: pip install 'fastw2v[mpi]')"
@@ -244,108 +221,51 @@ def _add_train(sub: Any) -> None:
     mpi.add_argument(
         "--sync-words",
         type=int,
-        default=1_000_000,
+        default=DEFAULT_SYNC_WORDS,
         metavar="N",
-        help="average all weights every N words, counted over all processes (1000000)",
+        help=f"average all weights every N words, counted over all processes "
+        f"({DEFAULT_SYNC_WORDS})",
     )
     mpi.add_argument(
         "--hot-words",
         type=int,
-        default=1024,
+        default=DEFAULT_HOT_WORDS,
         metavar="K",
-        help="also average the K most frequent words' rows more often; 0: off (1024)",
+        help=f"also average the K most frequent words' rows more often; 0: off "
+        f"({DEFAULT_HOT_WORDS})",
     )
     mpi.add_argument(
         "--hot-sync-words",
         type=int,
-        default=100_000,
+        default=DEFAULT_HOT_SYNC_WORDS,
         metavar="N",
-        help="average the hot rows every N words (100000)",
+        help=f"average the hot rows every N words ({DEFAULT_HOT_SYNC_WORDS})",
     )
     mpi.add_argument(
         "--sync-mode",
-        choices=("delta", "average"),
-        default="delta",
+        choices=SYNC_MODES,
+        default=SYNC_MODES[0],
         help="delta: add up every process's changes since the last sync (as threads do); "
-        "average: mean of the processes' weights (delta)",
+        f"average: mean of the processes' weights ({SYNC_MODES[0]})",
     )
-    p.set_defaults(func=_run_train)
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from fastw2v._atomic import check_collisions, check_writable
-    from fastw2v.model import Word2Vec
-    from fastw2v.vocab import Vocab
-
-    if args.classes:
-        raise ValueError("-classes (k-means word classes) is not supported; use -output vectors")
-    if not (args.output or args.save_vocab or args.save_model or args.checkpoint):
-        raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
-    outputs = {
-        "-output": args.output,
-        "-save-vocab": args.save_vocab,
-        "--save-model": args.save_model,
-        "--checkpoint": args.checkpoint,
-    }
-    inputs = {"-train": args.train, "-read-vocab": args.read_vocab, "--resume": args.resume}
-    # A checkpoint continues the one it resumed from: the same file on purpose.
-    check_collisions(outputs, inputs, allowed=[("--checkpoint", "--resume")])
-    for target in outputs.values():
-        if target:
-            check_writable(target)
-    if not os.path.exists(args.train):
-        raise FileNotFoundError(f"training file not found: {args.train}")
-    if args.resume and not os.path.exists(args.resume):
-        raise FileNotFoundError(f"checkpoint not found: {args.resume}")
-    params = dict(
-        vector_size=args.size,
-        window=args.window,
-        sample=args.sample,
-        hs=args.hs,
-        negative=args.negative,
-        workers=args.threads,
-        epochs=args.iter,
-        min_count=args.min_count,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
-        sg=not args.cbow,
-        cbow_mean=args.cbow_mean,
-        max_final_vocab=args.max_vocab,
-        seed=args.seed,
-        kernel=args.kernel,
-        batch_words=args.batch_words,
-    )
+    _check_train_files(args)
+    # Every TrainConfig field has its flag, under its own name (see _add_param_flags).
+    train_params = {name: getattr(args, name) for name in params()}
     from fastw2v.distributed import launched_world_size  # does not import mpi4py
 
     if launched_world_size() > 1:
         from fastw2v.distributed import run_cli
 
-        return run_cli(args, params)
+        return run_cli(args, train_params)
     if args.checkpoint and not (args.checkpoint_every or args.checkpoint_minutes):
         args.checkpoint_minutes = 10.0
-    if args.resume:
-        model = Word2Vec.load(args.resume)
-        model.progress = args.debug >= 2
-        vocab = model.vocab
-        if args.debug >= 1:
-            print(f"Resuming {args.resume}: {model!r}", file=sys.stderr)
-    else:
-        model = Word2Vec(progress=args.debug >= 2, **params)
-        t0 = time.perf_counter()
-        if args.read_vocab:
-            vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
-        else:
-            vocab = model.build_vocab(args.train)
-        if args.debug >= 1:
-            print(
-                f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  "
-                f"({time.perf_counter() - t0:.1f}s)",
-                file=sys.stderr,
-            )
-    assert vocab is not None
+    model = _start_model(args, train_params)
     _check_space(model, args)
     if args.save_vocab:
-        vocab.save(args.save_vocab)
+        model.vocab.save(args.save_vocab)
     try:
         result = model.train(
             args.train,
@@ -376,6 +296,58 @@ def _run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_train_files(args: argparse.Namespace) -> None:
+    """Every input exists and no output can overwrite an input, before any work."""
+    from fastw2v._atomic import check_collisions, check_writable
+
+    if args.classes:
+        raise ValueError("-classes (k-means word classes) is not supported; use -output vectors")
+    if not (args.output or args.save_vocab or args.save_model or args.checkpoint):
+        raise ValueError("nothing to write: give -output FILE (and/or -save-vocab, --save-model)")
+    outputs = {
+        "-output": args.output,
+        "-save-vocab": args.save_vocab,
+        "--save-model": args.save_model,
+        "--checkpoint": args.checkpoint,
+    }
+    inputs = {"-train": args.train, "-read-vocab": args.read_vocab, "--resume": args.resume}
+    # A checkpoint continues the one it resumed from: the same file on purpose.
+    check_collisions(outputs, inputs, allowed=[("--checkpoint", "--resume")])
+    for target in outputs.values():
+        if target:
+            check_writable(target)
+    if not os.path.exists(args.train):
+        raise FileNotFoundError(f"training file not found: {args.train}")
+    if args.resume and not os.path.exists(args.resume):
+        raise FileNotFoundError(f"checkpoint not found: {args.resume}")
+
+
+def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
+    """The model to train: the checkpoint to resume, or a new one with its vocabulary."""
+    from fastw2v.model import Word2Vec
+    from fastw2v.vocab import Vocab
+
+    if args.resume:
+        model = Word2Vec.load(args.resume)
+        model.progress = args.debug >= 2
+        if args.debug >= 1:
+            print(f"Resuming {args.resume}: {model!r}", file=sys.stderr)
+        return model
+    model = Word2Vec(progress=args.debug >= 2, **train_params)
+    t0 = time.perf_counter()
+    if args.read_vocab:
+        vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+    else:
+        vocab = model.build_vocab(args.train)
+    if args.debug >= 1:
+        print(
+            f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  "
+            f"({time.perf_counter() - t0:.1f}s)",
+            file=sys.stderr,
+        )
+    return model
+
+
 def _write_outputs(model: Any, args: argparse.Namespace) -> None:
     """Vectors, model and checkpoint, each written atomically."""
     if args.output:
@@ -392,7 +364,7 @@ def _check_space(model: Any, args: argparse.Namespace) -> None:
 
     V, dim = len(model.vocab), model.config.vector_size
     words = sum(len(w.encode("utf-8", "surrogateescape")) + 2 for w in model.vocab.words)
-    matrices = 1 + sum(m is not None for m in (model.w_out_ns, model.w_out_hs, model.w_out_sm))
+    matrices = len(model.weights.matrices())  # the input and every output layer
     need: dict[str, int] = {}
     if args.output:
         need[args.output] = words + V * dim * (4 if args.binary else 13)
@@ -485,6 +457,65 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lazy(module: str, name: str) -> Any:
+    """A subcommand's entry point, imported when it runs (so that building the parser imports
+    neither scipy nor matplotlib)."""
+
+    def run(args: argparse.Namespace) -> int:
+        return int(getattr(importlib.import_module(module), name)(args) or 0)
+
+    return run
+
+
+_VECTORS_HELP = "vectors: word2vec text/binary file or fastw2v directory"
+
+
+def _add_eval(sub: Any) -> None:
+    p = sub.add_parser("eval", help="evaluate vectors on analogy and word-pair test files")
+    p.add_argument("vectors", help=_VECTORS_HELP)
+    p.add_argument(
+        "tests",
+        nargs="+",
+        help="test files: questions-words.txt style analogies or word-pair scores",
+    )
+    p.add_argument(
+        "--restrict-vocab",
+        type=int,
+        default=30000,
+        help="most frequent words used for analogies (default 30000)",
+    )
+    p.add_argument("--method", choices=["3cosadd", "3cosmul", "both"], default="3cosadd")
+    p.add_argument("--sections", action="store_true", help="show per-section analogy accuracy")
+    p.set_defaults(func=_lazy("fastw2v.evaluate", "main_eval"))
+
+
+def _add_queries(sub: Any) -> None:
+    limit_help = "load only the most frequent LIMIT words"
+    p = sub.add_parser("similar", help="nearest neighbours of words")
+    p.add_argument("vectors", help=_VECTORS_HELP)
+    p.add_argument("words", nargs="+", help="query words")
+    p.add_argument("-n", "--topn", type=int, default=10, help="neighbours per word (default 10)")
+    p.add_argument("--limit", type=int, default=None, help=limit_help)
+    p.set_defaults(func=_lazy("fastw2v.vectors", "main_similar"))
+    p = sub.add_parser("analogy", help="a is to b as c is to ?")
+    p.add_argument("vectors", help=_VECTORS_HELP)
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("c")
+    p.add_argument("-n", "--topn", type=int, default=10, help="answers to show (default 10)")
+    p.add_argument("--limit", type=int, default=None, help=limit_help)
+    p.add_argument("--cosmul", action="store_true", help="use 3CosMul instead of 3CosAdd")
+    p.set_defaults(func=_lazy("fastw2v.vectors", "main_analogy"))
+
+
+def _add_plot(sub: Any) -> None:
+    p = sub.add_parser("plot", help="draw words' 2-D PCA projection to a PNG (needs matplotlib)")
+    p.add_argument("vectors", help=_VECTORS_HELP)
+    p.add_argument("words", nargs="+", help="words to draw")
+    p.add_argument("-o", "--output", default="words.png", help="PNG to write (default words.png)")
+    p.set_defaults(func=_lazy("fastw2v.plot", "main_plot"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``fastw2v`` argument parser (subcommands)."""
     parser = _Parser(prog="fastw2v", description="Fast word2vec training and word-vector tools.")
@@ -493,14 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _add_train(sub)
     _add_demo(sub)
-    # --- vector commands (eval, similar, analogy, plot) ---
-    from fastw2v.evaluate import add_eval_parser
-    from fastw2v.plot import add_plot_parser
-    from fastw2v.vectors import add_query_parsers
-
-    add_eval_parser(sub)
-    add_query_parsers(sub)
-    add_plot_parser(sub)
+    _add_eval(sub)
+    _add_queries(sub)
+    _add_plot(sub)
     return parser
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from fastw2v.layers import MAX_SOFTMAX_VOCAB as MAX_SOFTMAX_VOCAB  # re-exported
@@ -88,6 +88,75 @@ def _check_float(
 
 
 @dataclass(frozen=True)
+class Param:
+    """One training parameter's declaration: its checks, its help and its CLI spellings.
+
+    Declared once beside its :class:`TrainConfig` field (:func:`param`), it gives the
+    dataclass its range checks and :mod:`fastw2v.cli` its ``fastw2v train`` flags, so that
+    neither the defaults nor the ranges can drift apart.
+
+    Attributes
+    ----------
+    help : str
+        The flag's help (the default is appended by the CLI).
+    flags : tuple of str
+        Command-line spellings, word2vec.c's single-dash one first (it names the parameter
+        in the CLI's error messages).
+    lo, hi, lo_open : optional
+        Allowed range of a number (``lo_open``: ``lo`` itself excluded).
+    choices : tuple of str
+        Allowed values of a string.
+    check : str
+        Name of a TrainConfig method that checks this field instead (cross-field rules).
+    invert : bool
+        The flags take the negation (``-cbow 1`` sets ``sg=False``).
+    switch : (str, value), optional
+        A value-less flag setting the field to ``value`` (``--sg``), with ``switch_help``.
+    auto : bool
+        A tri-state boolean: 1, 0 or ``auto`` (None).
+    metavar : str, optional
+        The value's name in the help.
+    """
+
+    help: str
+    flags: tuple[str, ...]
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    choices: tuple[str, ...] = ()
+    check: str = ""
+    invert: bool = False
+    switch: tuple[str, Any] | None = None
+    switch_help: str = ""
+    auto: bool = False
+    metavar: str | None = None
+
+    def validate(self, name: str, value: Any) -> None:
+        """Raise ParameterError (range) or TypeError (type) for a bad ``value``."""
+        if self.choices:
+            if value not in self.choices:
+                allowed = ", ".join(repr(c) for c in self.choices[:-1])
+                raise ParameterError(name, f"{allowed} or {self.choices[-1]!r}", value)
+        elif self.lo is None:
+            return  # a switch: any truth value
+        elif isinstance(self.lo, float):
+            _check_float(name, value, self.lo, self.hi, self.lo_open)
+        else:
+            _check_int(name, value, self.lo, None if self.hi is None else int(self.hi))
+
+
+def param(default: Any, help: str, flags: str, **spec: Any) -> Any:
+    """A :class:`TrainConfig` field with its :class:`Param` declaration (``flags``: the
+    command-line spellings, space-separated, word2vec.c's first)."""
+    return field(default=default, metadata={"param": Param(help, tuple(flags.split()), **spec)})
+
+
+def params() -> dict[str, tuple[Any, Param]]:
+    """Every training parameter: name -> (default, declaration), in declaration order."""
+    return {f.name: (f.default, f.metadata["param"]) for f in fields(TrainConfig)}
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     """Parameters of a word2vec training run.
 
@@ -145,9 +214,8 @@ class TrainConfig:
         updates all its pairs at once (pWord2Vec); "pair" is word2vec.c's pair-at-a-time loop.
         "auto" (default) batches negative sampling and takes the pair loop with
         hierarchical softmax: there every pair of a window shares the centre's whole Huffman
-        path, root included, and one simultaneous step on those rows cost about a point of
-        analogy accuracy against word2vec.c (skip-gram, 5 epochs, 17M words: 34.9 against
-        35.7 for the pair loop, mean of 6 paired seeds; negative sampling loses nothing).
+        path, root included, and one simultaneous step on those rows costs analogy accuracy
+        (measured in benchmarks/README.md, "Skip-gram with hierarchical softmax").
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
     cache_ids : bool or None
@@ -160,33 +228,115 @@ class TrainConfig:
         ``train`` on the same unchanged files starts from them instead of reading the text.
     """
 
-    vector_size: int = 100
-    window: int = 5
-    sg: bool = False
-    hs: bool = False
-    negative: int = 5
-    softmax: bool = False
-    ns_exponent: float = 0.75
-    cbow_mean: bool = True
-    alpha: float | None = None
-    min_alpha: float | None = None
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab_size: int | None = None
-    max_final_vocab: int | None = None
-    epochs: int = 5
-    workers: int | None = None
-    seed: int = 1
-    max_sentence_length: int = 10_000
-    batch_words: int = 1 << 20
-    kernel: str = "auto"
-    compute_loss: bool = True
-    cache_ids: bool | None = None
+    vector_size: int = param(
+        100, "vector dimension", "-size --size --vector-size", lo=1, hi=100_000
+    )
+    window: int = param(5, "max context distance", "-window --window", lo=1, hi=10_000)
+    sg: bool = param(
+        False,
+        "1 CBOW, 0 skip-gram",
+        "-cbow --cbow",
+        invert=True,
+        switch=("--sg", True),
+        switch_help="skip-gram (same as -cbow 0)",
+    )
+    hs: bool = param(False, "hierarchical softmax 0/1", "-hs --hs")
+    negative: int = param(
+        5, "noise words per example", "-negative --negative", lo=0, hi=10_000, check="_layers"
+    )
+    softmax: bool = param(
+        False,
+        "full softmax over the vocabulary 0/1 (small vocabularies; needs -negative 0)",
+        "--softmax",
+        check="_layers",
+    )
+    ns_exponent: float = param(
+        0.75, "noise distribution: counts to this power", "--ns-exponent", lo=-10.0, hi=10.0
+    )
+    cbow_mean: bool = param(
+        True,
+        "CBOW averages (1) or sums (0) the context vectors",
+        "--cbow-mean",
+        switch=("--cbow-sum", False),
+        switch_help="CBOW sums context vectors instead of averaging",
+    )
+    alpha: float | None = param(
+        None,
+        "initial learning rate (0.025 skip-gram, 0.05 CBOW)",
+        "-alpha --alpha",
+        lo=0.0,
+        hi=10.0,
+        lo_open=True,
+    )
+    min_alpha: float | None = param(
+        None, "final learning rate (alpha * 1e-4)", "--min-alpha", lo=0.0, check="_min_alpha"
+    )
+    sample: float = param(
+        1e-3,
+        "subsampling threshold for frequent words, 0 to disable",
+        "-sample --sample",
+        lo=0.0,
+        hi=1.0,
+    )
+    min_count: int = param(5, "discard words seen fewer times", "-min-count --min-count", lo=1)
+    max_vocab_size: int | None = param(
+        None,
+        "bound on distinct words held while counting (rarest pruned)",
+        "--max-vocab-size",
+        lo=1,
+    )
+    max_final_vocab: int | None = param(
+        None, "keep at most this many most frequent words", "-max-vocab --max-vocab", lo=1
+    )
+    epochs: int = param(5, "epochs", "-iter --iter --epochs", lo=1)
+    workers: int | None = param(
+        None, "training threads (all cores)", "-threads --threads --workers", check="_workers"
+    )
+    seed: int = param(1, "random seed", "-seed --seed", lo=0, hi=2**63 - 1)
+    max_sentence_length: int = param(
+        10_000,
+        "longer sentences are cut into pieces of this many words",
+        "--max-sentence-length",
+        lo=1,
+    )
+    batch_words: int = param(
+        1 << 20,
+        "words per kernel call; progress, checkpoints and Ctrl-C act between calls",
+        "--batch-words",
+        lo=1,
+        metavar="N",
+    )
+    kernel: str = param(
+        "auto",
+        "skip-gram kernel: batched (shared noise words per window), pair "
+        "(word2vec.c's) or auto (batched for negative sampling, pair with -hs)",
+        "--kernel",
+        choices=("auto", "batched", "pair"),
+    )
+    compute_loss: bool = param(
+        True, "accumulate and report the training loss 0/1", "--compute-loss"
+    )
+    cache_ids: bool | None = param(
+        None,
+        "keep the corpus in memory as word ids after the first epoch: 1, 0 or auto "
+        "(files that fit)",
+        "--cache-ids",
+        auto=True,
+    )
 
     def __post_init__(self) -> None:
-        _check_int("vector_size", self.vector_size, 1, 100_000)
-        _check_int("window", self.window, 1, 10_000)
-        _check_int("negative", self.negative, 0, 10_000)
+        for f in fields(self):
+            spec: Param = f.metadata["param"]
+            value = getattr(self, f.name)
+            if spec.check:
+                getattr(self, spec.check)(f.name)
+            elif value is not None or f.default is not None:
+                spec.validate(f.name, value)
+
+    def _layers(self, name: str) -> None:
+        if name == "negative":
+            _check_int("negative", self.negative, 0, 10_000)
+            return
         if self.softmax and (self.negative > 0 or self.hs):
             raise ValueError(
                 "softmax=True replaces negative sampling and hierarchical softmax: "
@@ -199,9 +349,8 @@ class TrainConfig:
                 self.negative,
                 " (there would be no output layer; or pass hs=True)",
             )
-        _check_float("ns_exponent", self.ns_exponent, -10.0, 10.0)
-        if self.alpha is not None:
-            _check_float("alpha", self.alpha, 0.0, 10.0, lo_open=True)
+
+    def _min_alpha(self, name: str) -> None:
         if self.min_alpha is not None:
             _check_float("min_alpha", self.min_alpha, 0.0)
             if self.min_alpha > self.learning_rate:
@@ -211,13 +360,8 @@ class TrainConfig:
                     self.min_alpha,
                     " (the learning rate decays from alpha to min_alpha)",
                 )
-        _check_float("sample", self.sample, 0.0, 1.0)
-        _check_int("min_count", self.min_count, 1)
-        if self.max_vocab_size is not None:
-            _check_int("max_vocab_size", self.max_vocab_size, 1)
-        if self.max_final_vocab is not None:
-            _check_int("max_final_vocab", self.max_final_vocab, 1)
-        _check_int("epochs", self.epochs, 1)
+
+    def _workers(self, name: str) -> None:
         if self.workers is not None:
             cores = available_cores()
             _check_int(
@@ -228,11 +372,6 @@ class TrainConfig:
                 f" (at most {MAX_THREADS_PER_CORE} threads per available core; "
                 f"this machine has {cores})",
             )
-        _check_int("seed", self.seed, 0, 2**63 - 1)
-        _check_int("max_sentence_length", self.max_sentence_length, 1)
-        _check_int("batch_words", self.batch_words, 1)
-        if self.kernel not in ("auto", "batched", "pair"):
-            raise ParameterError("kernel", "'auto', 'batched' or 'pair'", self.kernel)
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> TrainConfig:

@@ -75,6 +75,10 @@ DEFAULT_HOT_WORDS = 1024
 DEFAULT_HOT_SYNC_WORDS = 100_000
 """Global words between two averages of the hot rows."""
 
+SYNC_MODES = ("delta", "average")
+"""How a sync combines the ranks' weights (see :func:`train_distributed`); the first is the
+default."""
+
 _BLOCK = 1 << 20  # bytes read at a time from a shard
 _ASCII_WS = frozenset(b" \t\n\v\f\r\x1c\x1d\x1e\x1f")  # the ASCII bytes str.split() splits on
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"PK\x03\x04")
@@ -524,19 +528,8 @@ def run_distributed(
     comm = mpi.COMM_WORLD if comm is None else comm
     ctx = abort_on_error(comm) if abort else contextlib.nullcontext()
     with ctx:
-        return _run(
-            mpi,
-            comm,
-            corpus,
-            sync_words,
-            hot_words,
-            hot_sync_words,
-            sync_mode,
-            vocab,
-            epochs,
-            verbose,
-            params,
-        )
+        plan = _SyncPlan.checked(sync_words, hot_words, hot_sync_words, sync_mode)
+        return _run(mpi, comm, corpus, plan, vocab, epochs, verbose, params)
 
 
 def _check_positive(name: str, value: Any, minimum: int) -> int:
@@ -545,131 +538,192 @@ def _check_positive(name: str, value: Any, minimum: int) -> int:
     return int(value)
 
 
+@dataclass(frozen=True)
+class _SyncPlan:
+    """When the ranks synchronise, and how (see :func:`train_distributed`)."""
+
+    sync_words: int
+    hot_words: int
+    hot_sync_words: int
+    mode: str
+
+    @classmethod
+    def checked(cls, sync_words: Any, hot_words: Any, hot_sync_words: Any, mode: Any) -> _SyncPlan:
+        plan = cls(
+            _check_positive("sync_words", sync_words, 1),
+            _check_positive("hot_words", hot_words, 0),
+            _check_positive("hot_sync_words", hot_sync_words, 1),
+            mode,
+        )
+        if mode not in SYNC_MODES:
+            raise ValueError(f"sync_mode must be 'delta' or 'average', got {mode!r}")
+        return plan
+
+    def batch_words(self, batch_words: int, ranks: int) -> int:
+        """Words per chunk: small enough that the ranks together cross each sync threshold
+        within one step."""
+        interval = min(self.sync_words, self.hot_sync_words) if self.hot_words else self.sync_words
+        return max(1000, min(batch_words, interval // ranks))
+
+    def describe(self) -> str:
+        text = f"sync all rows every {self.sync_words:,} words"
+        if self.hot_words:
+            text += f", the {self.hot_words:,} hot rows every {self.hot_sync_words:,}"
+        return text
+
+
 def _run(
     mpi: Any,
     comm: Any,
     corpus: Any,
-    sync_words: int,
-    hot_words: int,
-    hot_sync_words: int,
-    sync_mode: str,
+    plan: _SyncPlan,
     vocab: Any,
     epochs: int | None,
     verbose: bool,
     params: dict[str, Any],
 ) -> DistributedResult:
-    from fastw2v.config import available_cores
-    from fastw2v.model import Word2Vec
-
-    rank, size = comm.rank, comm.size
-    sync_words = _check_positive("sync_words", sync_words, 1)
-    hot_words = _check_positive("hot_words", hot_words, 0)
-    hot_sync_words = _check_positive("hot_sync_words", hot_sync_words, 1)
-    if sync_mode not in ("delta", "average"):
-        raise ValueError(f"sync_mode must be 'delta' or 'average', got {sync_mode!r}")
     if not isinstance(corpus, (str, bytes, os.PathLike)):
         raise TypeError("distributed training reads a corpus path (file or directory)")
-    params.pop("progress", None)  # a per-rank bar would count one shard; rank 0 reports
-    if params.get("workers", params.get("threads")) is None:
-        # Share the node's cores between the ranks running on it.
-        local = comm.Split_type(mpi.COMM_TYPE_SHARED, rank)
-        params["workers"] = max(1, available_cores() // local.size)
-        local.Free()
-    model = Word2Vec(progress=False, **params)
+    rank, size = comm.rank, comm.size
+    model = _rank_model(mpi, comm, params)
     cfg = model.config
     n_epochs = cfg.epochs if epochs is None else _check_positive("epochs", epochs, 1)
-
     # 1. shard: every rank computes the same plan from the file sizes.
-    files = _corpus_files(os.fsdecode(corpus))
-    pieces = plan_shards(files, size)[rank]
+    pieces = plan_shards(_corpus_files(os.fsdecode(corpus)), size)[rank]
     shard = ShardCorpus(pieces, cfg.max_sentence_length)
-
     # 2. one vocabulary.
     t0 = time.perf_counter()
-    counter, pruned = _count_shard(shard, cfg.max_vocab_size)
-    shard_tokens = sum(counter.values())
-    vocab = _shared_vocab(comm, counter, cfg, vocab)
-    model.build_vocab(vocab=vocab)  # same vocab and seed: same initial weights on every rank
-    index = vocab.index
-    if pruned:  # approximate counts: count our in-vocabulary words exactly
-        shard_words = sum(1 for s in shard for w in s if w in index)
-    else:
-        shard_words = sum(c for w, c in counter.items() if w in index)
-    del counter
+    shard_tokens, shard_words = _build_shared_vocab(comm, model, shard, vocab)
     vocab_seconds = time.perf_counter() - t0
     global_words = comm.allreduce(shard_words, op=mpi.SUM)
     if verbose and rank == 0:
         print(
-            f"{size} ranks; vocab size {len(vocab)}; {global_words:,} in-vocabulary words per "
-            f"epoch ({vocab_seconds:.1f}s); sync all rows every {sync_words:,} words"
-            + (f", the {hot_words:,} hot rows every {hot_sync_words:,}" if hot_words else ""),
+            f"{size} ranks; vocab size {len(model.vocab)}; {global_words:,} in-vocabulary words "
+            f"per epoch ({vocab_seconds:.1f}s); {plan.describe()}",
             file=sys.stderr,
         )
-
-    # 3. train. Chunks must be small enough that the ranks together cross each sync
-    # threshold within one step.
-    interval = min(sync_words, hot_sync_words) if hot_words else sync_words
-    batch = max(1000, min(cfg.batch_words, interval // size))
+    # 3. train.
     stats = SyncStats(rank=rank, size=size)
     total = global_words * n_epochs
     t_start = time.perf_counter()
-    last_report = [0.0]
-
-    def report(g: int) -> None:
-        now = time.perf_counter()
-        if now - last_report[0] >= 5.0 or g >= total:
-            last_report[0] = now
-            el = now - t_start
-            print(
-                f"  {100.0 * g / max(total, 1):5.1f}%  {g:,} words  "
-                f"{g / max(el, 1e-9):,.0f} words/s",
-                file=sys.stderr,
-            )
-
     sync = _Synchroniser(
         comm,
         mpi,
-        model.weights.sync_slices(cfg.output_layers(), hot_words),
-        sync_words=sync_words,
-        hot_sync_words=hot_sync_words if hot_words else None,
-        mode=sync_mode,
+        model.weights.sync_slices(cfg.output_layers(), plan.hot_words),
+        sync_words=plan.sync_words,
+        hot_sync_words=plan.hot_sync_words if plan.hot_words else None,
+        mode=plan.mode,
         stats=stats,
-        report=report if verbose and rank == 0 else None,
+        report=_Reporter(total) if verbose and rank == 0 else None,
     )
-    epoch_ends = [shard_words * (e + 1) for e in range(n_epochs)]
-    state = {"epoch": 0, "reported": 0}
-
-    def hook(local: int) -> int:
-        delta, state["reported"] = local - state["reported"], local
-        e = state["epoch"]
-        if local > epoch_ends[e]:
-            raise RuntimeError(f"trained {local} words but the shard holds {shard_words} per epoch")
-        if local == epoch_ends[e]:
-            # Epoch done here: keep joining the steps until every rank is done too.
-            all_done = sync.step(delta, True)
-            while not all_done:
-                all_done = sync.step(0, True)
-            state["epoch"] = e + 1
-        else:
-            sync.step(delta, False)
-        return sync.global_done
-
-    if shard_words > 0:
-        # Each rank draws its own random numbers (subsampling, windows, negatives).
-        options = model.train_options(
-            progress=False, seed=rank_seed(cfg.seed, rank), batch_words=batch, chunk_hook=hook
-        )
-        model.train(shard, epochs=n_epochs, total_words=total, options=options)
-        if state["epoch"] != n_epochs:
-            raise RuntimeError(f"finished {state['epoch']} of {n_epochs} epochs' synchronisation")
-    else:  # an empty shard (tiny corpus, many ranks): only join the collectives
-        _join_only(model, sync, n_epochs)
+    _train_shard(
+        model, shard, sync, plan.batch_words(cfg.batch_words, size), shard_words, n_epochs, total
+    )
     stats.train_seconds = time.perf_counter() - t_start
     stats.words = shard_words * n_epochs
     all_stats = comm.gather(stats, root=0)
     if verbose and rank == 0:
         _print_summary(all_stats, total)
     return DistributedResult(model, stats, all_stats, shard_tokens, vocab_seconds)
+
+
+def _rank_model(mpi: Any, comm: Any, params: dict[str, Any]) -> Any:
+    """This rank's (untrained) model; by default the node's cores are shared between the
+    ranks running on it."""
+    from fastw2v.config import available_cores
+    from fastw2v.model import Word2Vec
+
+    params.pop("progress", None)  # a per-rank bar would count one shard; rank 0 reports
+    if params.get("workers", params.get("threads")) is None:
+        local = comm.Split_type(mpi.COMM_TYPE_SHARED, comm.rank)
+        params["workers"] = max(1, available_cores() // local.size)
+        local.Free()
+    return Word2Vec(progress=False, **params)
+
+
+def _build_shared_vocab(comm: Any, model: Any, shard: ShardCorpus, vocab: Any) -> tuple[int, int]:
+    """Count the shard, agree on one vocabulary, initialise the weights (same vocabulary and
+    seed: the same initial weights on every rank). Returns the shard's tokens and its
+    in-vocabulary words."""
+    cfg = model.config
+    counter, pruned = _count_shard(shard, cfg.max_vocab_size)
+    shard_tokens = sum(counter.values())
+    vocab = _shared_vocab(comm, counter, cfg, vocab)
+    model.build_vocab(vocab=vocab)
+    index = vocab.index
+    if pruned:  # approximate counts: count our in-vocabulary words exactly
+        return shard_tokens, sum(1 for s in shard for w in s if w in index)
+    return shard_tokens, sum(c for w, c in counter.items() if w in index)
+
+
+class _Reporter:
+    """Rank 0's progress lines on stderr, every 5 seconds and at the end."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, g: int) -> None:
+        now = time.perf_counter()
+        if now - self.last >= 5.0 or g >= self.total:
+            self.last = now
+            el = now - self.start
+            print(
+                f"  {100.0 * g / max(self.total, 1):5.1f}%  {g:,} words  "
+                f"{g / max(el, 1e-9):,.0f} words/s",
+                file=sys.stderr,
+            )
+
+
+class _EpochHook:
+    """The trainer's chunk hook on a rank: one collective step per chunk; at the end of the
+    rank's epoch, steps until every rank has finished it. Returns the global word count."""
+
+    def __init__(self, sync: _Synchroniser, shard_words: int, n_epochs: int) -> None:
+        self.sync = sync
+        self.shard_words = shard_words
+        self.epoch_ends = [shard_words * (e + 1) for e in range(n_epochs)]
+        self.epoch = 0
+        self.reported = 0
+
+    def __call__(self, local: int) -> int:
+        delta, self.reported = local - self.reported, local
+        end = self.epoch_ends[self.epoch]
+        if local > end:
+            raise RuntimeError(
+                f"trained {local} words but the shard holds {self.shard_words} per epoch"
+            )
+        if local == end:
+            all_done = self.sync.step(delta, True)
+            while not all_done:
+                all_done = self.sync.step(0, True)
+            self.epoch += 1
+        else:
+            self.sync.step(delta, False)
+        return self.sync.global_done
+
+
+def _train_shard(
+    model: Any,
+    shard: ShardCorpus,
+    sync: _Synchroniser,
+    batch: int,
+    shard_words: int,
+    n_epochs: int,
+    total: int,
+) -> None:
+    """Train on this rank's shard, on the global schedule, joining every sync."""
+    if shard_words == 0:  # an empty shard (tiny corpus, many ranks): only join the collectives
+        _join_only(model, sync, n_epochs)
+        return
+    hook = _EpochHook(sync, shard_words, n_epochs)
+    # Each rank draws its own random numbers (subsampling, windows, negatives).
+    seed = rank_seed(model.config.seed, sync.comm.rank)
+    options = model.train_options(progress=False, seed=seed, batch_words=batch, chunk_hook=hook)
+    model.train(shard, epochs=n_epochs, total_words=total, options=options)
+    if hook.epoch != n_epochs:
+        raise RuntimeError(f"finished {hook.epoch} of {n_epochs} epochs' synchronisation")
 
 
 def _join_only(model: Any, sync: _Synchroniser, n_epochs: int) -> None:

@@ -114,15 +114,3 @@ def main_plot(args: argparse.Namespace) -> int:
         raise RuntimeError(str(exc)) from None
     print(f"wrote {args.output}")
     return 0
-
-
-def add_plot_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
-    """Register ``plot`` on the CLI's subparsers; it runs :func:`main_plot`."""
-    p = subparsers.add_parser(
-        "plot", help="draw words' 2-D PCA projection to a PNG (needs matplotlib)"
-    )
-    p.add_argument("vectors", help="vectors: word2vec text/binary file or fastw2v directory")
-    p.add_argument("words", nargs="+", help="words to draw")
-    p.add_argument("-o", "--output", default="words.png", help="PNG to write (default words.png)")
-    p.set_defaults(func=main_plot)
-    return p
