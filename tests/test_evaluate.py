@@ -168,11 +168,11 @@ def test_3cosmul_matches_gensim_one_question_at_a_time(tmp_path: Path) -> None:
 
 
 def test_batching_does_not_change_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    import fastw2v.evaluate as module
+    import fastw2v.similarity as module  # the block size of every batched scoring
 
     kv = planted_vectors()
     whole = evaluate_word_analogies(kv, QUESTIONS, restrict_vocab=1000)
-    monkeypatch.setattr(module, "_BLOCK_ENTRIES", 1000 * 7)
+    monkeypatch.setattr(module, "BLOCK_ENTRIES", 1000 * 7)
     assert evaluate_word_analogies(kv, QUESTIONS, restrict_vocab=1000) == whole
 
 

@@ -157,10 +157,10 @@ def test_batched_queries_equal_one_by_one(kv: KeyedVectors) -> None:
 
 
 def test_batches_span_several_blocks(kv: KeyedVectors, monkeypatch: pytest.MonkeyPatch) -> None:
-    import fastw2v.vectors as module
+    import fastw2v.similarity as module  # the block size of every batched scoring
 
     full = kv.most_similar_batch(kv.words, topn=3)
-    monkeypatch.setattr(module, "_BLOCK_ENTRIES", 56 * 4)  # 4 queries per block
+    monkeypatch.setattr(module, "BLOCK_ENTRIES", 56 * 4)  # 4 queries per block
     blocked = kv.most_similar_batch(kv.words, topn=3)
     assert [[w for w, _ in row] for row in blocked] == [[w for w, _ in row] for row in full]
     np.testing.assert_allclose(

@@ -1,0 +1,329 @@
+"""Files and exports of :class:`fastw2v.vectors.KeyedVectors` (mixins): word2vec's text and
+binary formats, the native ``.npy`` + vocabulary directory, and embedding-layer weights."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import numpy as np
+
+from fastw2v import formats
+from fastw2v._atomic import atomic_write
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_WHITESPACE = re.compile(r"\s")
+_NATIVE_VECTORS = "vectors.npy"
+_NATIVE_VOCAB = "vocab.tsv"
+#: Largest count a vocabulary file may hold: counts are int64 and get added up.
+MAX_COUNT = 2**62
+
+
+class VectorFiles:
+    """Save and load: word2vec text/binary (:meth:`save_word2vec_format`,
+    :meth:`load_word2vec_format`) and the native directory (:meth:`save`, :meth:`load`)."""
+
+    words: list[str]
+    vectors: np.ndarray
+    counts: np.ndarray | None
+
+    def save_word2vec_format(
+        self, path: PathLike, binary: bool = False, limit: int | None = None
+    ) -> None:
+        """Write the word2vec text or binary format (as word2vec.c writes it), atomically.
+
+        Text: a ``"V D"`` header line, then ``word v1 ... vD`` per line (9 significant
+        digits, enough to read back the same float32). Binary: the same header, then per
+        word its UTF-8 bytes, a space, D little-endian float32 and a newline.
+
+        Parameters
+        ----------
+        path : path-like
+            Destination; replaced only once the whole file is written.
+        binary : bool
+            Binary instead of text.
+        limit : int, optional
+            Write only the first ``limit`` (most frequent) words.
+
+        Raises
+        ------
+        ValueError
+            If a word is empty or contains whitespace, which neither format can hold.
+        """
+        count = len(self) if limit is None else max(0, min(int(limit), len(self)))
+        for word in self.words[:count]:
+            if not word or _WHITESPACE.search(word):
+                raise ValueError(
+                    f"cannot write word {word!r} in word2vec format: "
+                    "it is empty or holds whitespace"
+                )
+        rows = self.vectors[:count]
+        header = f"{count} {self.vector_size}\n"
+        if binary:
+            little = rows.astype("<f4", copy=False)
+            with atomic_write(path, "wb") as fh:
+                fh.write(header.encode("ascii"))
+                for word, row in zip(self.words[:count], little):
+                    fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
+        else:
+            template = " ".join(["%.9g"] * self.vector_size)
+            with atomic_write(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(header)
+                for word, row in zip(self.words[:count], rows.tolist()):
+                    fh.write(f"{word} {template % tuple(row)}\n")
+
+    @classmethod
+    def load_word2vec_format(
+        cls,
+        path: PathLike,
+        binary: bool | None = None,
+        limit: int | None = None,
+        unicode_errors: str = "strict",
+    ) -> Any:
+        """Read a word2vec text or binary file (ours, word2vec.c's, gensim's...).
+
+        Parameters
+        ----------
+        path : path-like
+            The file.
+        binary : bool, optional
+            Force binary or text; by default the format is detected from the first record.
+        limit : int, optional
+            Read only the first ``limit`` vectors.
+        unicode_errors : str
+            How to handle invalid UTF-8 in words (``"strict"``, ``"replace"``, ``"ignore"``).
+            Binary files cut from larger ones sometimes hold a truncated character.
+
+        Raises
+        ------
+        ValueError
+            For a malformed, truncated or inconsistent file: the message names the file,
+            the line (text) or vector number (binary) and what was expected there.
+        """
+        path = Path(path)
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                raise ValueError(f"{path}: empty file, expected a 'V D' header line")
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            n_words, dim, body = formats.parse_header(data, path)
+            if binary is None:
+                binary = formats.looks_binary(data, body, dim)
+            wanted = n_words if limit is None else min(n_words, limit)
+            reader = formats.read_binary if binary else formats.read_text
+            # With a limit the rest of the file is not looked at, so it is not checked either.
+            words, vectors = reader(
+                data, body, n_words, dim, wanted, path, unicode_errors, limit is None
+            )
+        finally:
+            data.close()
+        formats.check_finite(vectors, words, path, binary)
+        words, vectors = formats.drop_duplicates(words, vectors, path)
+        return cls(words, vectors)
+
+    def save(self, path: PathLike) -> None:
+        """Write the native format: a directory holding ``vectors.npy`` and ``vocab.tsv``.
+
+        ``vocab.tsv`` has one ``word<TAB>count`` line per row (just ``word`` when counts
+        are unknown). Each file is written atomically; :meth:`load` checks that the two
+        agree, so an interrupted re-save is detected rather than silently mixed.
+
+        Raises
+        ------
+        ValueError
+            If a word holds a tab, newline or carriage return.
+        """
+        directory = Path(path)
+        directory.mkdir(parents=True, exist_ok=True)
+        for word in self.words:
+            if "\t" in word or "\n" in word or "\r" in word:
+                raise ValueError(
+                    f"cannot save word {word!r}: tabs and line breaks are not allowed in words"
+                )
+        with atomic_write(directory / _NATIVE_VECTORS, "wb") as fh:
+            np.save(fh, self.vectors, allow_pickle=False)
+        with atomic_write(directory / _NATIVE_VOCAB, "w", encoding="utf-8", newline="\n") as fh:
+            if self.counts is None:
+                fh.writelines(f"{word}\n" for word in self.words)
+            else:
+                fh.writelines(f"{w}\t{c}\n" for w, c in zip(self.words, self.counts.tolist()))
+
+    @classmethod
+    def load(cls, path: PathLike, mmap: bool = True) -> Any:
+        """Load the native format written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : path-like
+            The directory.
+        mmap : bool
+            Memory-map the matrix read-only (instant, shared between processes) instead of
+            reading it into memory. Memory-mapped vectors cannot be trained further.
+        """
+        directory = Path(path)
+        if not (directory / _NATIVE_VECTORS).is_file() or not (directory / _NATIVE_VOCAB).is_file():
+            raise FileNotFoundError(
+                f"{directory}: not a fastw2v vectors directory "
+                f"(expected {_NATIVE_VECTORS} and {_NATIVE_VOCAB})"
+            )
+        vectors_path = directory / _NATIVE_VECTORS
+        formats.check_npy(vectors_path)
+        try:
+            vectors = np.load(vectors_path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise ValueError(f"{vectors_path}: cannot read the matrix ({exc})") from None
+        words: list[str] = []
+        counts: list[int] = []
+        vocab_path = directory / _NATIVE_VOCAB
+        with open(vocab_path, "rb") as fh:
+            for line_no, raw in enumerate(fh, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(
+                        f"{vocab_path}, line {line_no}: invalid UTF-8 ({exc.reason})"
+                    ) from None
+                word, tab, count = line.rstrip("\n").partition("\t")
+                words.append(word)
+                if tab:
+                    if not (count.isascii() and count.isdigit()) or int(count) > MAX_COUNT:
+                        raise ValueError(
+                            f"{vocab_path}, line {line_no}: "
+                            f"expected a count (an integer >= 0), got {count[:40]!r}"
+                        )
+                    counts.append(int(count))
+        if counts and len(counts) != len(words):
+            raise ValueError(f"{vocab_path}: some lines have counts and some do not")
+        if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
+            raise ValueError(
+                f"{directory}: {_NATIVE_VECTORS} holds {vectors.dtype} {vectors.shape} "
+                f"but {_NATIVE_VOCAB} "
+                f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
+            )
+        try:
+            return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
+        except ValueError as exc:
+            raise ValueError(f"{vocab_path}: {exc}") from None
+
+
+class EmbeddingExport:
+    """Weights and id arrays for a neural network's embedding layer."""
+
+    words: list[str]
+    vectors: np.ndarray
+    key_to_index: dict[str, int]
+
+    def embedding_matrix(
+        self,
+        words: Sequence[str] | None = None,
+        unknown: Literal["zeros", "random"] = "zeros",
+        seed: int = 0,
+    ) -> np.ndarray:
+        """Weights for an embedding layer; row 0 is reserved for padding (all zeros).
+
+        Row ``i + 1`` holds the vector of ``words[i]`` (of :attr:`words` when ``words`` is
+        None), so the matrix has shape ``(len(words) + 1, dim)`` and pairs with the ids of
+        :meth:`texts_to_ids` called with the same ``words``.
+
+        Parameters
+        ----------
+        words : sequence of str, optional
+            The network's own vocabulary. Words without a vector get zeros or random rows.
+        unknown : {"zeros", "random"}
+            Rows for words without a vector: zeros, or normal noise with the standard
+            deviation of the known vectors (so they start at a comparable scale).
+        seed : int
+            Seed for the random rows.
+
+        Returns
+        -------
+        numpy.ndarray
+            float32 ``(len(words) + 1, dim)``; a new array, safe to hand to a framework.
+        """
+        if unknown not in ("zeros", "random"):
+            raise ValueError(f"unknown must be 'zeros' or 'random', got {unknown!r}")
+        if words is None:
+            matrix = np.zeros((len(self) + 1, self.vector_size), dtype=np.float32)
+            matrix[1:] = self.vectors
+            return matrix
+        words = list(words)
+        matrix = np.zeros((len(words) + 1, self.vector_size), dtype=np.float32)
+        rows = np.array([self.key_to_index.get(word, -1) for word in words], dtype=np.int64)
+        known = rows >= 0
+        matrix[1:][known] = self.vectors[rows[known]]
+        if unknown == "random" and not known.all():
+            scale = float(self.vectors.std()) if len(self) else 1.0
+            noise = np.random.default_rng(seed).normal(
+                0.0, scale, size=(int((~known).sum()), self.vector_size)
+            )
+            matrix[1:][~known] = noise.astype(np.float32)
+        return matrix
+
+    def texts_to_ids(
+        self,
+        texts: Iterable[Sequence[str]],
+        words: Sequence[str] | None = None,
+        maxlen: int | None = None,
+        padding: Literal["post", "pre"] = "post",
+        truncating: Literal["post", "pre"] = "post",
+        oov: Literal["drop", "pad"] = "drop",
+    ) -> np.ndarray:
+        """Turn token lists into a padded ``(len(texts), maxlen)`` int64 id array.
+
+        Ids index the matrix from :meth:`embedding_matrix` called with the same ``words``:
+        id 0 is padding, id ``i + 1`` is ``words[i]``. Feed the array to an embedding layer
+        initialised with that matrix.
+
+        Parameters
+        ----------
+        texts : iterable of sequences of str
+            Tokenised texts.
+        words : sequence of str, optional
+            The vocabulary behind the ids; :attr:`words` by default.
+        maxlen : int, optional
+            Row length; the longest text by default.
+        padding, truncating : {"post", "pre"}
+            Pad, or cut, at the end (``"post"``) or the start (``"pre"``) of each text.
+        oov : {"drop", "pad"}
+            Tokens outside ``words`` are dropped, or kept as padding id 0 (a zero vector)
+            so positions are preserved.
+        """
+        if padding not in ("post", "pre") or truncating not in ("post", "pre"):
+            raise ValueError("padding and truncating must be 'post' or 'pre'")
+        if oov not in ("drop", "pad"):
+            raise ValueError(f"oov must be 'drop' or 'pad', got {oov!r}")
+        if words is None:
+            ids_of = {word: i + 1 for word, i in self.key_to_index.items()}
+        else:
+            ids_of = {}
+            for i, word in enumerate(words):
+                ids_of.setdefault(word, i + 1)
+        sequences: list[list[int]] = []
+        for text in texts:
+            if isinstance(text, str):
+                raise TypeError("texts must be token lists, not strings (split them first)")
+            if oov == "drop":
+                sequences.append([ids_of[t] for t in text if t in ids_of])
+            else:
+                sequences.append([ids_of.get(t, 0) for t in text])
+        width = max((len(s) for s in sequences), default=0) if maxlen is None else int(maxlen)
+        if width < 0:
+            raise ValueError(f"maxlen must be >= 0, got {maxlen}")
+        out = np.zeros((len(sequences), width), dtype=np.int64)
+        for i, seq in enumerate(sequences):
+            if len(seq) > width:
+                seq = seq[:width] if truncating == "post" else seq[len(seq) - width :]
+            if not seq:
+                continue
+            if padding == "post":
+                out[i, : len(seq)] = seq
+            else:
+                out[i, width - len(seq) :] = seq
+        return out
