@@ -171,6 +171,42 @@ def _extract_text8(
             raise DataVerificationError(f"{zip_path} is corrupt: {exc}") from exc
 
 
+def _check_size(target: Path, expected_size: int) -> None:
+    size = target.stat().st_size
+    if size != expected_size:
+        warnings.warn(
+            f"{target} has {size:,} bytes, not the {expected_size:,} of the real text8; "
+            f"using it anyway (results will not be comparable with published text8 figures)",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _fetch_zip(
+    base: Path,
+    zip_path: Path,
+    download: bool,
+    url: str,
+    opener: Opener | None,
+    timeout: float,
+    progress: bool,
+) -> None:
+    """Download text8.zip into ``base``, or say how to get it."""
+    if not download:
+        raise DataNotFoundError(
+            f"text8 not found in {base} and download=False. " + _how_to_get(base, url)
+        )
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        _download(url, zip_path, opener or urllib.request.urlopen, timeout, progress)
+    except (urllib.error.URLError, OSError) as exc:
+        _report(progress, "")
+        raise DataNotFoundError(
+            f"text8 not found in {base} and the download from {url} failed ({exc}). "
+            + _how_to_get(base, url)
+        ) from exc
+
+
 def find_text8(
     download: bool = True,
     progress: bool = True,
@@ -225,32 +261,12 @@ def find_text8(
     base = Path(directory) if directory is not None else data_dir()
     target = base / "text8"
     if target.is_file():
-        size = target.stat().st_size
-        if size != expected_size:
-            warnings.warn(
-                f"{target} has {size:,} bytes, not the {expected_size:,} of the real text8; "
-                f"using it anyway (results will not be comparable with published text8 figures)",
-                UserWarning,
-                stacklevel=2,
-            )
+        _check_size(target, expected_size)
         return target
-
     zip_path = base / "text8.zip"
     downloaded = False
     if not zip_path.is_file():
-        if not download:
-            raise DataNotFoundError(
-                f"text8 not found in {base} and download=False. " + _how_to_get(base, url)
-            )
-        try:
-            base.mkdir(parents=True, exist_ok=True)
-            _download(url, zip_path, opener or urllib.request.urlopen, timeout, progress)
-        except (urllib.error.URLError, OSError) as exc:
-            _report(progress, "")
-            raise DataNotFoundError(
-                f"text8 not found in {base} and the download from {url} failed ({exc}). "
-                + _how_to_get(base, url)
-            ) from exc
+        _fetch_zip(base, zip_path, download, url, opener, timeout, progress)
         downloaded = True
 
     try:
