@@ -52,6 +52,7 @@ class OutputLayer(ABC):
 
     matrix: str = ""
     predict_rank: int = 0
+    label: str = ""  # in the model's repr
 
     @abstractmethod
     def rows(self, vocab_size: int) -> int:
@@ -90,6 +91,7 @@ class NegativeSampling(OutputLayer):
     def __init__(self, negative: int, exponent: float) -> None:
         self.negative = negative
         self.exponent = exponent
+        self.label = f"neg{negative}"
 
     def rows(self, vocab_size: int) -> int:
         return vocab_size
@@ -111,6 +113,7 @@ class HierarchicalSoftmax(OutputLayer):
 
     matrix = "w_out_hs"
     predict_rank = 1
+    label = "hs"
 
     def rows(self, vocab_size: int) -> int:
         return max(vocab_size - 1, 1)
@@ -141,6 +144,7 @@ class FullSoftmax(OutputLayer):
 
     matrix = "w_out_sm"
     predict_rank = 2
+    label = "softmax"
 
     def rows(self, vocab_size: int) -> int:
         return vocab_size

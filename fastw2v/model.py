@@ -10,7 +10,6 @@ the vocabulary (:mod:`fastw2v.vocab`) and the weights (:mod:`fastw2v.weights`);
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -18,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fastw2v import _train, model_format
-from fastw2v._atomic import check_writable
+from fastw2v import model_format
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
@@ -230,19 +228,13 @@ class Word2Vec:
         """The :class:`~fastw2v.trainer.TrainOptions` of a ``train`` call of this model:
         seed, chunk size and threads from its parameters, unless given in ``overrides``
         (``seed``, ``batch_words``, ``chunk_hook``, ``checkpoint_words``, ...)."""
-        opts = TrainOptions(
-            epochs_before=self.epochs_trained,
-            seed=self.config.seed,
-            batch_words=self.config.batch_words,
-            threads=_threads(self.config.threads),
-            progress=self.progress if progress is None else progress,
+        save = (
+            None if checkpoint is None else lambda state: self._save_checkpoint(checkpoint, state)
         )
-        for name, value in overrides.items():
-            setattr(opts, name, value)
-        _check_checkpoint(checkpoint, opts.checkpoint_words, opts.checkpoint_seconds)
-        if checkpoint is not None:
-            opts.checkpoint = lambda state: self._save_checkpoint(checkpoint, state)
-        return opts
+        progress = self.progress if progress is None else progress
+        return TrainOptions.of(
+            self.config, self.epochs_trained, progress, checkpoint, save, overrides
+        )
 
     def _run(
         self, source: Any, state: Progress, options: TrainOptions, callbacks: Any
@@ -361,13 +353,11 @@ class Word2Vec:
 
     def __repr__(self) -> str:
         c = self.config
-        arch = "skip-gram" if c.sg else "CBOW"
-        layers = (("softmax", c.softmax), ("hs", c.hs), (f"neg{c.negative}", c.negative > 0))
-        out = "+".join(x for x, on in layers if on)
+        out = "+".join(layer.label for layer in reversed(c.output_layers()))
         size = len(self.vocab) if self.vocab is not None else 0
         return (
-            f"Word2Vec({arch}, {out}, vocab={size}, dim={c.vector_size}, "
-            f"epochs_trained={self.epochs_trained})"
+            f"Word2Vec({'skip-gram' if c.sg else 'CBOW'}, {out}, vocab={size}, "
+            f"dim={c.vector_size}, epochs_trained={self.epochs_trained})"
         )
 
 
@@ -418,28 +408,6 @@ def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None
         max_vocab_size=cfg.max_vocab_size,
     )
     return vocab, None
-
-
-def _threads(threads: int) -> int:
-    if threads > 1 and not _train.build_info()["openmp"]:
-        warnings.warn("fastw2v was built without OpenMP: training runs on one thread", stacklevel=4)
-        return 1
-    return threads
-
-
-def _check_checkpoint(
-    checkpoint: Any, checkpoint_words: int | None, checkpoint_seconds: float | None
-) -> None:
-    if checkpoint is not None:
-        if checkpoint_words is None and checkpoint_seconds is None:
-            raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
-        check_writable(checkpoint)
-    for name, value in (
-        ("checkpoint_words", checkpoint_words),
-        ("checkpoint_seconds", checkpoint_seconds),
-    ):
-        if value is not None and not value > 0:
-            raise ValueError(f"{name} must be > 0, got {value}")
 
 
 def _ranked(words: list[str], probs: np.ndarray, topn: int | None) -> list[tuple[str, float]]:

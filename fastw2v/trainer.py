@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from fastw2v import _train
+from fastw2v._atomic import check_writable
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import Recording, id_chunks
@@ -244,6 +246,32 @@ class TrainOptions:
     checkpoint: Callable[[dict[str, Any]], None] | None = None
     checkpoint_words: int | None = None
     checkpoint_seconds: float | None = None
+
+    @classmethod
+    def of(
+        cls,
+        cfg: TrainConfig,
+        epochs_before: int,
+        progress: bool,
+        checkpoint: Any,
+        save: Callable[[dict[str, Any]], None] | None,
+        overrides: dict[str, Any],
+    ) -> TrainOptions:
+        """The options of a call: seed, chunk size and threads from ``cfg`` unless given in
+        ``overrides``; ``save`` writes the model to ``checkpoint`` (checked writable)."""
+        threads = cfg.threads
+        if threads > 1 and not _train.build_info()["openmp"]:
+            warnings.warn(
+                "fastw2v was built without OpenMP: training runs on one thread", stacklevel=4
+            )
+            threads = 1
+        opts = cls(epochs_before, cfg.seed, cfg.batch_words, threads, progress)
+        for name, value in overrides.items():
+            setattr(opts, name, value)
+        _check_checkpoint(checkpoint, opts.checkpoint_words, opts.checkpoint_seconds)
+        if checkpoint is not None:
+            opts.checkpoint = save
+        return opts
 
 
 def kernel_tables(
@@ -530,6 +558,21 @@ class _Prefetch:
             except queue.Empty:
                 pass
             self._thread.join(timeout=0.05)
+
+
+def _check_checkpoint(
+    checkpoint: Any, checkpoint_words: int | None, checkpoint_seconds: float | None
+) -> None:
+    if checkpoint is not None:
+        if checkpoint_words is None and checkpoint_seconds is None:
+            raise ValueError("checkpoint needs checkpoint_words or checkpoint_seconds")
+        check_writable(checkpoint)
+    for name, value in (
+        ("checkpoint_words", checkpoint_words),
+        ("checkpoint_seconds", checkpoint_seconds),
+    ):
+        if value is not None and not value > 0:
+            raise ValueError(f"{name} must be > 0, got {value}")
 
 
 def alpha_at(a0: float, a1: float, done: int, total: int) -> float:
