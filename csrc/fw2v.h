@@ -3,8 +3,8 @@
  * The kernels never see a Python object: they take one read-only parameter struct
  * (shapes, tables, the shared weight matrices) and one state struct per thread (RNG,
  * scratch buffers, loss and word tallies). Several threads may run fw2v_train_sentences
- * at once on disjoint shards of a chunk; they update w_in / w_out_ns / w_out_hs without
- * locks (Hogwild): rows collide rarely and a lost update only costs a little progress.
+ * at once on disjoint shards of a chunk; they update w_in / w_out_ns / w_out_hs / w_out_sm
+ * without locks (Hogwild): rows collide rarely and a lost update only costs a little progress.
  * Everything else a thread writes lives in its own state.
  */
 #ifndef FW2V_H

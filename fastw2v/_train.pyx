@@ -115,8 +115,9 @@ HOT_HS_ROWS = 64
 inner nodes of the Huffman tree (the root is on every word's path, its children on about
 half, ...) and adds its change to the shared rows every HOT_SYNC_WORDS centre words and at
 the end of each shard. Written by every thread at every example, these rows otherwise
-bounce between the cores' caches: at 2 threads that cost CBOW with hierarchical softmax
-about a fifth of its CPU time. 64 rows cover the first six levels of the tree."""
+bounce between the cores' caches (what that costs, with the private copies off and on, is
+in benchmarks/README.md, "Kernel alone, 2 threads"). 64 rows cover the first six levels of
+the tree."""
 
 HOT_SYNC_WORDS = 1024
 """Centre words between two merges of a thread's hot rows (see HOT_HS_ROWS)."""
@@ -286,27 +287,9 @@ cdef class KernelTables:
         cdef int64_t n_sent = offsets.shape[0] - 1
         cdef int64_t n_tok = tokens.shape[0]
         cdef int64_t V = self.p.vocab_size
-        cdef int64_t i, s, longest = 1
         if n_threads < 1:
             raise ValueError(f"n_threads must be >= 1, got {n_threads}")
-        if n_sent < 0 or offsets[0] != 0 or offsets[n_sent] != n_tok:
-            raise ValueError("offsets must start at 0 and end at len(tokens)")
-        cdef int bad = 0
-        with nogil:
-            for s in range(n_sent):
-                if offsets[s + 1] < offsets[s]:
-                    bad = 1
-                    break
-                if offsets[s + 1] - offsets[s] > longest:
-                    longest = offsets[s + 1] - offsets[s]
-            for i in range(n_tok):
-                if tokens[i] < 0 or tokens[i] >= V:
-                    bad = 2
-                    break
-        if bad == 1:
-            raise ValueError("sentence offsets must not decrease")
-        if bad == 2:
-            raise ValueError(f"word id out of range [0, {V}) in chunk")
+        cdef int64_t longest = self._check_chunk(tokens, offsets)
         if n_sent == 0:
             return (0.0, 0, 0, 0, 0)
 
@@ -362,6 +345,33 @@ cdef class KernelTables:
         if status == FW2V_ERR_NONFINITE:
             raise FloatingPointError("non-finite value in the weights")
         return (loss, loss_terms, words, kept, examples)
+
+    cdef int64_t _check_chunk(self, const int32_t[::1] tokens,
+                              const int64_t[::1] offsets) except -1:
+        """Check a chunk's offsets and ids; return its longest sentence (at least 1)."""
+        cdef int64_t n_sent = offsets.shape[0] - 1
+        cdef int64_t n_tok = tokens.shape[0]
+        cdef int64_t V = self.p.vocab_size
+        cdef int64_t i, s, longest = 1
+        if n_sent < 0 or offsets[0] != 0 or offsets[n_sent] != n_tok:
+            raise ValueError("offsets must start at 0 and end at len(tokens)")
+        cdef int bad = 0
+        with nogil:
+            for s in range(n_sent):
+                if offsets[s + 1] < offsets[s]:
+                    bad = 1
+                    break
+                if offsets[s + 1] - offsets[s] > longest:
+                    longest = offsets[s + 1] - offsets[s]
+            for i in range(n_tok):
+                if tokens[i] < 0 or tokens[i] >= V:
+                    bad = 2
+                    break
+        if bad == 1:
+            raise ValueError("sentence offsets must not decrease")
+        if bad == 2:
+            raise ValueError(f"word id out of range [0, {V}) in chunk")
+        return longest
 
     def example(self, str kind, const int32_t[::1] ctx, int32_t centre,
                 const int32_t[:, ::1] negs, float alpha):

@@ -68,7 +68,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 PathType = Union[str, bytes, "os.PathLike[str]"]
 
-_SNIFF_BYTES = 1 << 16
+SNIFF_BYTES = 1 << 16
 """Bytes (after decompression) looked at to decide whether a file is text at all."""
 
 _MAX_CONTROL_SHARE = 0.05
@@ -111,6 +111,21 @@ def _bad_bytes() -> int:
 
 
 _DECOMPRESSION_ERRORS = (EOFError, OSError, lzma.LZMAError, zlib.error)
+
+
+def is_compressed(path: str | os.PathLike[str]) -> bool:
+    """Whether :func:`open_text` decompresses ``path`` (gzip, bz2 or xz, by magic bytes).
+
+    Raises
+    ------
+    ValueError
+        If the file is a zip archive, as :func:`open_text` does.
+    """
+    with open(path, "rb") as probe:
+        magic = probe.read(6)
+    if magic.startswith(_ZIP_MAGIC):
+        raise ValueError(f"{os.fspath(path)} is a zip archive; unzip it and pass the text file")
+    return magic.startswith((_GZIP_MAGIC, _BZ2_MAGIC, _XZ_MAGIC))
 
 
 def open_text(path: str | os.PathLike[str]) -> IO[bytes]:
@@ -183,8 +198,9 @@ def _is_utf16(sample: bytes) -> bool:
     return _invalid_utf8_share(sample[2:]) > _MAX_INVALID_SHARE
 
 
-def _check_text_sample(sample: bytes, path: str | os.PathLike[str]) -> None:
-    """Refuse a file whose first bytes (``sample``, decompressed) are not UTF-8 text."""
+def check_text_sample(sample: bytes, path: str | os.PathLike[str]) -> None:
+    """Refuse a file whose first bytes (``sample``, decompressed; :data:`SNIFF_BYTES` of
+    them) are not UTF-8 text."""
     if not sample:
         return
     if _is_utf16(sample):
@@ -223,8 +239,8 @@ def _raw_blocks(
     past it, or stopping early, would train on a silently truncated corpus.
     """
     try:
-        head = stream.read(max(block_size, _SNIFF_BYTES))
-        _check_text_sample(head[:_SNIFF_BYTES], path)
+        head = stream.read(max(block_size, SNIFF_BYTES))
+        check_text_sample(head[:SNIFF_BYTES], path)
         for start in range(0, len(head), block_size):
             yield head[start : start + block_size]
         while True:
@@ -255,10 +271,12 @@ def _iter_file_sentences(
 def sentences_from_blocks(
     blocks: Iterator[bytes], max_len: int, bad: list[int] | None = None, bom: bool = True
 ) -> Iterator[list[str]]:
-    """Cut a stream of UTF-8 byte blocks into sentences: the one tokeniser of fastw2v.
+    """Cut a stream of UTF-8 byte blocks into sentences: fastw2v's Python tokeniser.
 
     Every reader (a file, a directory, one rank's byte range of a file under MPI) hands its
-    bytes to this function, so all of them cut the same text into the same sentences.
+    bytes to this function, or to the C tokeniser of :mod:`fastw2v.encoding`, which cuts
+    exactly the same sentences (the tests check it), so all of them cut the same text into
+    the same sentences.
 
     ``pending`` holds the tokens of the current line not yet handed out; it never grows past
     ``max_len`` plus one block's tokens. ``carry`` is the non-whitespace run at the end of a

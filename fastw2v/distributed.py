@@ -81,11 +81,11 @@ default."""
 
 _BLOCK = 1 << 20  # bytes read at a time from a shard
 _ASCII_WS = frozenset(b" \t\n\v\f\r\x1c\x1d\x1e\x1f")  # the ASCII bytes str.split() splits on
-_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"PK\x03\x04")
 
 # Environment variables through which launchers announce the number of processes: Open MPI,
-# MPICH/Intel MPI (Hydra's PMI), PMIx launchers and Slurm's srun.
-_SIZE_VARS = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS")
+# MPICH/Intel MPI (Hydra's PMI) and PMIx launchers. (Slurm's SLURM_NTASKS is not read: it
+# counts tasks, which need not be MPI ranks; srun with PMIx sets PMIX_SIZE.)
+_SIZE_VARS = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE")
 
 
 def launched_world_size() -> int:
@@ -93,7 +93,7 @@ def launched_world_size() -> int:
 
     This does not import ``mpi4py``, so a single-machine run never initialises MPI.
     """
-    for var in _SIZE_VARS[:3]:
+    for var in _SIZE_VARS:
         value = os.environ.get(var)
         if value and value.isdigit():
             return int(value)
@@ -134,14 +134,6 @@ def _corpus_files(path: str | os.PathLike[str]) -> list[Path]:
     return list(PathCorpus(path).files)
 
 
-def _is_compressed(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        magic = fh.read(6)
-    if magic.startswith(b"PK\x03\x04"):
-        raise ValueError(f"{path} is a zip archive; unzip it and pass the text file")
-    return any(magic.startswith(m) for m in _COMPRESSED_MAGIC)
-
-
 def plan_shards(files: Sequence[str | os.PathLike[str]], n: int) -> list[list[ShardPiece]]:
     """Split ``files`` (read in this order) into ``n`` shards of nearly equal bytes.
 
@@ -161,7 +153,9 @@ def plan_shards(files: Sequence[str | os.PathLike[str]], n: int) -> list[list[Sh
     paths = [Path(f) for f in files]
     sizes = [p.stat().st_size for p in paths]
     shards: list[list[ShardPiece]] = [[] for _ in range(n)]
-    compressed = [p for p in paths if _is_compressed(p)]
+    from fastw2v.corpus import is_compressed
+
+    compressed = [p for p in paths if is_compressed(p)]
     if compressed:
         if len(paths) < n:
             raise ValueError(
@@ -197,9 +191,9 @@ def _piece_blocks(piece: ShardPiece, block: int) -> Iterator[bytes]:
         pos = piece.start
         if pos == 0:
             # The rank reading a file's start checks that it is text, as PathCorpus does.
-            from fastw2v.corpus import _check_text_sample
+            from fastw2v.corpus import SNIFF_BYTES, check_text_sample
 
-            _check_text_sample(fh.read(1 << 16), piece.path)
+            check_text_sample(fh.read(SNIFF_BYTES), piece.path)
             fh.seek(0)
         if pos > 0:
             # The word cut by our start belongs to the previous range: skip to whitespace.

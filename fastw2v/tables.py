@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["HuffmanTree", "alias_table", "huffman_tree", "keep_probs", "noise_distribution"]
+#: Largest count the trainer accepts: counts are int64 and get added up, so a larger one
+#: cannot be a real count (checked where counts are read from files).
+MAX_COUNT = 2**62
+
+__all__ = [
+    "MAX_COUNT",
+    "HuffmanTree",
+    "alias_table",
+    "huffman_tree",
+    "keep_probs",
+    "noise_distribution",
+]
 
 
 @dataclass(frozen=True)

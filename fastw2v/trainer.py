@@ -4,8 +4,9 @@ checkpoints and callbacks.
 Training streams the corpus: a producer thread tokenises and id-encodes the next chunk of
 sentences (fastw2v.encoding: in C without the GIL for files) while the C kernel, which
 releases the GIL too, trains on the current one. A file corpus whose ids fit in
-``ID_CACHE_AUTO_BYTES`` is kept in memory as ids after the first epoch (``cache_ids``);
-otherwise only a few chunks are held at a time.
+``ID_CACHE_AUTO_BYTES`` is held in memory as ids (recorded while ``build_vocab`` counted
+it, or kept from the first epoch; see ``cache_ids``); otherwise only a few chunks are held
+at a time.
 
 :class:`Trainer` knows nothing of where its options come from: :class:`fastw2v.Word2Vec`
 fills :class:`TrainOptions` from its parameters, :mod:`fastw2v.distributed` from the global

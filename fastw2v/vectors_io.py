@@ -14,14 +14,13 @@ import numpy as np
 
 from fastw2v import formats
 from fastw2v._atomic import atomic_write
+from fastw2v.tables import MAX_COUNT
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 _WHITESPACE = re.compile(r"\s")
 _NATIVE_VECTORS = "vectors.npy"
 _NATIVE_VOCAB = "vocab.tsv"
-#: Largest count a vocabulary file may hold: counts are int64 and get added up.
-MAX_COUNT = 2**62
 
 
 class VectorFiles:

@@ -22,16 +22,13 @@ import numpy as np
 from fastw2v import tables
 from fastw2v._atomic import atomic_write
 from fastw2v.encoding import count_words, uses_c_tokenizer
-from fastw2v.tables import HuffmanTree
+from fastw2v.tables import MAX_COUNT, HuffmanTree
 
 __all__ = ["HuffmanTree", "Vocab"]
 
 logger = logging.getLogger(__name__)
 
 PathType = Union[str, "os.PathLike[str]"]
-
-# Counts are int64 and the trainer adds them up: a larger one cannot be a real count.
-_MAX_COUNT = 2**62
 
 
 def _check_nonneg_int(name: str, value: int | None, minimum: int, allow_none: bool) -> None:
@@ -364,18 +361,18 @@ def _read_counts(path: Path) -> dict[str, int]:
                     f"{path}:{lineno}: expected 'word count', got {line.rstrip()[:80]!r}"
                 )
             word, count = fields[0], int(fields[1])
-            if count > _MAX_COUNT:
+            if count > MAX_COUNT:
                 raise ValueError(
                     f"{path}:{lineno}: count {fields[1][:30]} of {word!r} is too large "
-                    f"(at most {_MAX_COUNT})"
+                    f"(at most {MAX_COUNT})"
                 )
             if word in counts:
                 raise ValueError(f"{path}:{lineno}: duplicate word {word!r}")
             counts[word] = count
     if not any(counts.values()):
         raise ValueError(f"{path}: no word with a positive count")
-    if sum(counts.values()) > _MAX_COUNT:
-        raise ValueError(f"{path}: the counts add up to more than {_MAX_COUNT}")
+    if sum(counts.values()) > MAX_COUNT:
+        raise ValueError(f"{path}: the counts add up to more than {MAX_COUNT}")
     return counts
 
 
