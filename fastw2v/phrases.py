@@ -21,9 +21,14 @@ count <= ``min_reduce`` is dropped and ``min_reduce`` rises by one (word2phrase'
 ``ReduceVocab``; it starts at 1, so the first prune drops the words and pairs seen once). A
 dropped entry counts again from zero if it comes back, so pruned counts are lower bounds
 and a pair may miss a phrase it would have made; :attr:`Phrases.prunes` says whether that
-happened. Unlike word2phrase, bigrams never span a line end (word2phrase counts them but
+happened. The bound covers the count table; the list of distinct words the tokeniser
+builds (each word's bytes once, as the trainer's vocabulary count holds them) is not pruned.
+
+Unlike word2phrase, bigrams never span a line end (word2phrase counts them but
 can never join them) and a line longer than ``max_sentence_length`` tokens is cut as the
-trainer cuts it, no phrase spanning the cut; written files have one sentence per line.
+trainer cuts it, no phrase spanning the cut; written files have one sentence per line
+(empty lines dropped). Scores are float64; word2phrase computes them in float32, so a pair
+scoring within about 1e-7 (relative) of the threshold may fall the other way there.
 
 >>> from fastw2v import Phrases
 >>> bigrams = Phrases("corpus.txt", min_count=5, threshold=100)  # doctest: +SKIP
@@ -34,7 +39,6 @@ trainer cuts it, no phrase spanning the cut; written files have one sentence per
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import os
@@ -45,6 +49,7 @@ from typing import Any, Union
 import numpy as np
 
 from fastw2v._atomic import atomic_write, check_writable
+from fastw2v._phrases_io import check_ids, load_arrays, save_arrays
 from fastw2v.corpus import DEFAULT_MAX_SENTENCE_LENGTH, PathCorpus
 
 __all__ = ["FrozenPhrases", "Phrases", "check_output_path"]
@@ -58,8 +63,6 @@ DEFAULT_THRESHOLD = {"default": 100.0, "npmi": 0.5}
 DEFAULT_MAX_VOCAB_SIZE = 40_000_000
 """gensim's default bound on unigrams + bigrams (word2phrase's is 350M)."""
 
-_FORMAT = "fastw2v-phrases"
-_VERSION = 1
 _BATCH_WORDS = 1 << 16
 
 
@@ -294,14 +297,18 @@ class Phrases:
     def bigram_scores(self) -> np.ndarray:
         """The score of each bigram held (float64; ``-inf``: may not form a phrase)."""
         p = self.params
-        return score_bigrams(
-            self.word_counts[self.bigram_a],
-            self.word_counts[self.bigram_b],
-            self.bigram_counts,
+        scores = np.full(len(self.bigram_a), -np.inf)
+        # Most bigrams are rarer than min_count and can never score: skip them.
+        (candidates,) = np.nonzero(self.bigram_counts >= p["min_count"])
+        scores[candidates] = score_bigrams(
+            self.word_counts[self.bigram_a[candidates]],
+            self.word_counts[self.bigram_b[candidates]],
+            self.bigram_counts[candidates],
             self.corpus_word_count,
             p["min_count"],
             p["scoring"],
         )
+        return scores
 
     def freeze(self) -> FrozenPhrases:
         """A compact :class:`FrozenPhrases` holding only the phrases (pairs above threshold)."""
@@ -352,7 +359,7 @@ class Phrases:
             prunes=self.prunes,
             min_reduce=self.min_reduce,
         )
-        _save(
+        save_arrays(
             path,
             "Phrases",
             meta,
@@ -366,7 +373,7 @@ class Phrases:
     @classmethod
     def load(cls, path: PathType) -> Phrases:
         """Read a model written by :meth:`save`."""
-        meta, words, arrays = _load(path, "Phrases")
+        meta, words, arrays = load_arrays(path, "Phrases")
         model = cls(**{k: meta[k] for k in _PARAM_NAMES})
         model.words = words
         model.word_counts = arrays["word_counts"]
@@ -374,7 +381,7 @@ class Phrases:
         model.bigram_counts = arrays["bigram_counts"]
         model.corpus_word_count = int(meta["corpus_word_count"])
         model.prunes, model.min_reduce = int(meta["prunes"]), int(meta["min_reduce"])
-        _check_ids(
+        check_ids(
             path, model.bigram_a, model.bigram_b, len(words), model.bigram_counts, model.word_counts
         )
         return model
@@ -546,7 +553,7 @@ class FrozenPhrases:
 
     def save(self, path: PathType) -> None:
         """Write the phrases to ``path`` (NumPy .npz, atomically)."""
-        _save(
+        save_arrays(
             path,
             "FrozenPhrases",
             self.params,
@@ -560,69 +567,11 @@ class FrozenPhrases:
     @classmethod
     def load(cls, path: PathType) -> FrozenPhrases:
         """Read phrases written by :meth:`save`."""
-        meta, words, arrays = _load(path, "FrozenPhrases")
-        _check_ids(path, arrays["a"], arrays["b"], len(words), arrays["counts"])
+        meta, words, arrays = load_arrays(path, "FrozenPhrases")
+        check_ids(path, arrays["a"], arrays["b"], len(words), arrays["counts"])
         if len(arrays["scores"]) != len(arrays["a"]):
             raise ValueError(f"{os.fsdecode(path)}: corrupt phrases file (array lengths differ)")
         return cls(words, arrays["a"], arrays["b"], arrays["scores"], arrays["counts"], meta)
 
     def __repr__(self) -> str:
         return f"FrozenPhrases(phrases={len(self)}, delimiter={self.delimiter!r})"
-
-
-# ---------------------------------------------------------------------- the file format
-
-
-def _save(
-    path: PathType, kind: str, meta: dict[str, Any], words: list[str], **arrays: np.ndarray
-) -> None:
-    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
-    offsets = np.zeros(len(encoded) + 1, np.int64)
-    np.cumsum([len(w) for w in encoded], out=offsets[1:])
-    header = json.dumps({"format": _FORMAT, "version": _VERSION, "kind": kind, **meta})
-    with atomic_write(path, "wb") as fh:
-        np.savez(
-            fh,
-            header=np.frombuffer(header.encode("utf-8"), np.uint8),
-            word_bytes=np.frombuffer(b"".join(encoded), np.uint8),
-            word_offsets=offsets,
-            **arrays,
-        )
-
-
-def _load(path: PathType, kind: str) -> tuple[dict[str, Any], list[str], dict[str, np.ndarray]]:
-    name = os.fsdecode(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        meta = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
-        blob = arrays.pop("word_bytes").tobytes()
-        offsets = arrays.pop("word_offsets").tolist()
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{name} is not a fastw2v phrases file ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise ValueError(f"{name} is not a fastw2v phrases file")
-    if meta.get("version") != _VERSION:
-        raise ValueError(f"{name}: phrases file version {meta.get('version')} is not supported")
-    if meta.get("kind") != kind:
-        other = "FrozenPhrases" if kind == "Phrases" else "Phrases"
-        raise ValueError(f"{name} holds {meta.get('kind')}; load it with {other}.load")
-    if (
-        offsets[0] != 0
-        or offsets[-1] != len(blob)
-        or any(x > y for x, y in zip(offsets, offsets[1:]))
-    ):
-        raise ValueError(f"{name}: corrupt phrases file (word offsets)")
-    words = [blob[s:e].decode("utf-8", "surrogatepass") for s, e in zip(offsets, offsets[1:])]
-    return meta, words, arrays
-
-
-def _check_ids(
-    path: PathType, a: np.ndarray, b: np.ndarray, n_words: int, *counts: np.ndarray
-) -> None:
-    if len(a) != len(b) or any(len(c) not in (len(a), n_words) for c in counts):
-        raise ValueError(f"{os.fsdecode(path)}: corrupt phrases file (array lengths differ)")
-    if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n_words):
-        raise ValueError(f"{os.fsdecode(path)}: corrupt phrases file (a word id is out of range)")
