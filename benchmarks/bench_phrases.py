@@ -150,6 +150,10 @@ def main() -> int:
                               str(args.threshold)], env=env, capture_output=True, text=True,
                              check=True).stdout.split()  # fmt: skip
         words, count_s, score_s = int(out[0]), float(out[1]), float(out[2])
+    if "fastw2v" in rows and "word2phrase" in rows:
+        ours, theirs = rows["fastw2v"][2], rows["word2phrase"][2]
+        print("only fastw2v:", sorted(ours - theirs)[:10], "only word2phrase:",
+              sorted(theirs - ours)[:10])  # fmt: skip
     table = format_table(rows, words, count_s, score_s)
     print(table)
     if args.out:
@@ -158,30 +162,35 @@ def main() -> int:
 
 
 def format_table(rows: dict, words: int, count_s: float, score_s: float) -> str:
+    """The Markdown table: one row per system, agreement measured against word2phrase."""
     ref = rows.get("word2phrase")
     base = rows["fastw2v"][0] if "fastw2v" in rows else None
     lines = [
         "| system | whole job (s) | words/s | time / fastw2v | peak RSS (MiB) | distinct phrases"
-        " | joined tokens | Jaccard vs word2phrase | precision | recall |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | joined tokens | shared with word2phrase | Jaccard | precision | recall |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, (wall, rss, distinct, total) in rows.items():
+        agree = "- | - | - | -"
         if ref:
             inter = len(distinct & ref[2])
-            union = len(distinct | ref[2])
-            agree = (f"{inter / union:.3f} | {inter / max(len(distinct), 1):.3f} | "
-                     f"{inter / max(len(ref[2]), 1):.3f}")  # fmt: skip
-        else:
-            agree = "- | - | -"
+            jac = inter / max(len(distinct | ref[2]), 1)
+            prec, rec = inter / max(len(distinct), 1), inter / max(len(ref[2]), 1)
+            agree = f"{inter} | {jac:.4f} | {prec:.4f} | {rec:.4f}"
         ratio = f"{wall / base:.1f}x" if base else "-"
-        lines.append(f"| {name} | {wall:.2f} | {words / wall / 1e6:.2f}M | {ratio} | {rss} | "
-                     f"{len(distinct)} | {total} | {agree} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {wall:.2f} | {words / wall / 1e6:.2f}M | {ratio} | {rss} | "
+            f"{len(distinct)} | {total} | {agree} |"
+        )
     if "fastw2v" in rows and "gensim" in rows:
         a, b = rows["fastw2v"][2], rows["gensim"][2]
-        lines.append(f"\nJaccard fastw2v vs gensim: {len(a & b) / max(len(a | b), 1):.3f}.")
+        lines.append(
+            f"\nfastw2v vs gensim: Jaccard {len(a & b) / max(len(a | b), 1):.4f} "
+            f"({len(a - b)} phrases only in fastw2v, {len(b - a)} only in gensim)."
+        )
     lines.append(
-        f"\nfastw2v counting only (Phrases.fit, in-process, labelled: not a whole job): "
-        f"{count_s:.2f} s for {words} words = {words / count_s / 1e6:.1f}M words/s; "
+        f"\nfastw2v counting only (Phrases.fit in one process, after imports; not a whole "
+        f"job): {count_s:.2f} s for {words} words = {words / count_s / 1e6:.1f}M words/s; "
         f"scoring and freezing {score_s:.2f} s."
     )
     return "\n".join(lines)
