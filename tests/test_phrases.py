@@ -407,3 +407,60 @@ def test_cli_refuses_output_equal_to_input(corpus_file, capsys):
     err = capsys.readouterr().err
     assert rc == 1 and "would overwrite" in err and err.count("\n") == 1
     assert corpus_file.read_bytes() == before
+
+
+# ---------------------------------------------------------------------- the C layer
+
+
+def test_kernel_checks_its_arguments():
+    from fastw2v import _phrases
+
+    counter = _phrases.Counter(100, 10)
+    with pytest.raises(ValueError, match="negative"):
+        counter.feed_ids(np.array([0, -1], np.int32), np.array([2], np.int64))
+    with pytest.raises(ValueError, match="outside"):
+        counter.feed_ids(np.array([0, 1], np.int32), np.array([3], np.int64))
+    with pytest.raises(ValueError, match="outside"):
+        counter.feed_ids(np.array([0, 1], np.int32), np.array([2, 1], np.int64))
+    assert counter.words_counted == 0  # nothing counted by a refused call
+    with pytest.raises(ValueError, match="max_entries"):
+        _phrases.Counter(0, 10)
+    with pytest.raises(ValueError, match="refers to no word"):
+        _phrases.Joiner([b"a"], np.array([0], np.int32), np.array([1], np.int32), b"_", 10)
+    with pytest.raises(ValueError, match="duplicate"):
+        _phrases.Joiner([b"a", b"a"], np.zeros(0, np.int32), np.zeros(0, np.int32), b"_", 10)
+
+
+def test_counts_are_the_same_in_any_block_size(tmp_path, corpus):
+    from fastw2v.corpus import PathCorpus
+
+    src = write_corpus(tmp_path / "in.txt", corpus)
+    whole = Phrases(src, min_count=1, max_vocab_size=300)
+    tiny = Phrases(PathCorpus(src, block_size=7), min_count=1, max_vocab_size=300)
+    assert model_counts(tiny) == model_counts(whole)
+
+
+def test_unicode_and_directory_corpus(tmp_path):
+    sentences = [["le", "café", "crème", "est", "chaud"], ["un", "café", "crème"]] * 30
+    sentences += [["un", "thé"], ["le", "café", "noir"]] * 5
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_corpus(folder / "a.txt", sentences[:60])
+    write_corpus(folder / "b.txt", sentences[60:])
+    from_files = Phrases(folder, min_count=3, threshold=1.0)
+    from_lists = Phrases(sentences, min_count=3, threshold=1.0)
+    assert from_files.export_phrases() == from_lists.export_phrases()
+    assert "café_crème" in from_files.export_phrases()
+    out = tmp_path / "out.txt"
+    from_files.transform_file(folder, out)
+    assert [line.split() for line in out.read_text(encoding="utf-8").splitlines()] == list(
+        from_lists.transform(sentences)
+    )
+
+
+def test_one_thread_runs_are_identical(corpus_file, tmp_path):
+    a = Phrases(corpus_file, min_count=2, max_vocab_size=200)
+    b = Phrases(corpus_file, min_count=2, max_vocab_size=200)
+    a.save(tmp_path / "a.npz")
+    b.save(tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
