@@ -464,3 +464,10 @@ def test_one_thread_runs_are_identical(corpus_file, tmp_path):
     a.save(tmp_path / "a.npz")
     b.save(tmp_path / "b.npz")
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+def test_public_names():
+    import fastw2v
+
+    assert fastw2v.Phrases is Phrases and fastw2v.FrozenPhrases is FrozenPhrases
+    assert {"Phrases", "FrozenPhrases"} <= set(fastw2v.__all__)
