@@ -142,7 +142,13 @@ def main() -> int:
         cmds = systems(corpus, work, args.min_count, args.threshold)
         rows = {}
         for name in args.systems.split(","):
-            wall, rss = run_timed(cmds[name], work, env)
+            if name not in cmds:
+                ap.error(f"unknown system {name!r} (choose from {', '.join(cmds)})")
+            try:
+                wall, rss = run_timed(cmds[name], work, env)
+            except (OSError, RuntimeError) as exc:  # not installed, or crashed: report, go on
+                print(f"{name}: failed: {exc}", flush=True)
+                continue
             rows[name] = (wall, rss, *joined(work / f"{name}.txt"))
             print(f"{name}: {wall:.1f} s, {rss} MiB, {len(rows[name][2])} distinct phrases",
                   flush=True)  # fmt: skip
