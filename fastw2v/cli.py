@@ -485,6 +485,13 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_phrases(sub: Any) -> None:
+    """``fastw2v phrases`` (word2phrase's flags): defined beside its code, phrases_cli.py."""
+    from fastw2v.phrases_cli import add_phrases_parser
+
+    add_phrases_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``fastw2v`` argument parser (subcommands)."""
     parser = _Parser(prog="fastw2v", description="Fast word2vec training and word-vector tools.")
@@ -493,6 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _add_train(sub)
     _add_demo(sub)
+    _add_phrases(sub)
     # --- vector commands (eval, similar, analogy, plot) ---
     from fastw2v.evaluate import add_eval_parser
     from fastw2v.plot import add_plot_parser
