@@ -36,7 +36,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_peers import default_corpus, evaluate, questions_path  # noqa: E402
+from bench_peers import default_corpus, dev_set, evaluate  # noqa: E402
 
 PARAMS = dict(sg=1, negative=5, hs=0, vector_size=100, window=5, sample=1e-4, min_count=5, seed=1)
 
@@ -213,8 +213,7 @@ def main() -> int:
         return 0
 
     corpus = str(args.corpus or default_corpus())
-    questions = questions_path()
-    if questions is None:
+    if dev_set("questions-words.txt") is None:
         sys.exit("gensim is needed for the analogy evaluation: pip install gensim")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     runs = [("1x2", "single", 2, None)]
@@ -246,7 +245,9 @@ def main() -> int:
             res = json.loads(Path(spec["result"]).read_text())
             res["name"] = name
             res["words_per_sec"] = res["words"] / res["train_seconds"]
-            res["analogy"], res["questions"] = evaluate(spec["out"], questions, 30000)
+            scores = evaluate(spec["out"], 30000)
+            res["analogy"], res["questions"] = scores["analogy"], scores["analogy_questions"]
+            res["ws353"] = scores.get("ws353")
             rows.append(res)
 
     print(

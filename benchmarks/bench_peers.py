@@ -610,7 +610,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _spread(values: list[float], spec: str) -> str:
-    """``mean`` for one seed, ``mean ± sd (min–max)`` over several."""
+    """``mean`` for one seed, ``mean ± sd`` (sample standard deviation) over several."""
     m = _mean(values)
     if m is None:
         return "–"

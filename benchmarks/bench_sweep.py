@@ -2,8 +2,8 @@
 
 Every job is one training run of one system on the same corpus with the same settings, run
 through bench_peers.py's runners (so words/s means the same thing as there: raw corpus words
-per epoch x epochs / training seconds). Quality is bench_peers.py's job: this sweep times
-throughput only.
+per epoch x epochs / whole-job seconds, process spawn to vectors written). Quality is
+bench_peers.py's job: this sweep times throughput only.
 
     python benchmarks/bench_sweep.py sweep.md --threads 1,2 --dims 100,300 --modes sg,cbow
 """
@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                         results = [
                             bp.run_one(spec, workdir, w2v_binary, None) for _ in range(args.repeats)
                         ]
-                        timed = [r for r in results if r.get("seconds")]
-                        res = min(timed, key=lambda r: r["seconds"]) if timed else results[0]
+                        timed = [r for r in results if r.get("wall_seconds")]
+                        res = min(timed, key=lambda r: r["wall_seconds"]) if timed else results[0]
                         row = {
                             "system": system,
                             "mode": mode,
@@ -63,13 +63,13 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                             "threads": threads,
                             "status": res.get("status", "ok"),
                         }
-                        if res.get("seconds"):
-                            wps = words * args.epochs / res["seconds"]
+                        if res.get("wall_seconds"):
+                            wps = words * args.epochs / res["wall_seconds"]
                             row.update(
-                                seconds=res["seconds"],
+                                seconds=res["wall_seconds"],
                                 words_per_sec=wps,
                                 words_per_sec_per_thread=wps / threads,
-                                all_seconds=[r["seconds"] for r in timed],
+                                all_seconds=[r["wall_seconds"] for r in timed],
                             )
                         print(
                             f"{system:10s} {mode:5s} dim {dim:3d} threads {threads}: "

@@ -23,6 +23,8 @@ _EXPORTS = {
     "TrainConfig": "fastw2v.config",
     "KeyedVectors": "fastw2v.vectors",
     "Vocab": "fastw2v.vocab",
+    "Phrases": "fastw2v.phrases",
+    "FrozenPhrases": "fastw2v.phrases",
     "as_corpus": "fastw2v.corpus",
     "build_info": "fastw2v._train",
 }

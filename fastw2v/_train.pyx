@@ -115,9 +115,9 @@ HOT_HS_ROWS = 64
 inner nodes of the Huffman tree (the root is on every word's path, its children on about
 half, ...) and adds its change to the shared rows every HOT_SYNC_WORDS centre words and at
 the end of each shard. Written by every thread at every example, these rows otherwise
-bounce between the cores' caches (what that costs, with the private copies off and on, is
-in benchmarks/README.md, "Kernel alone, 2 threads"). 64 rows cover the first six levels of
-the tree."""
+bounce between the cores' caches (benchmarks/README.md, section 2026-11-24, gives the
+ab_kernel.py command that measures the private copies off and on). 64 rows cover the first
+six levels of the tree."""
 
 HOT_SYNC_WORDS = 1024
 """Centre words between two merges of a thread's hot rows (see HOT_HS_ROWS)."""

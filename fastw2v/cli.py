@@ -516,6 +516,13 @@ def _add_plot(sub: Any) -> None:
     p.set_defaults(func=_lazy("fastw2v.plot", "main_plot"))
 
 
+def _add_phrases(sub: Any) -> None:
+    """``fastw2v phrases`` (word2phrase's flags): defined beside its code, phrases_cli.py."""
+    from fastw2v.phrases_cli import add_phrases_parser
+
+    add_phrases_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``fastw2v`` argument parser (subcommands)."""
     parser = _Parser(prog="fastw2v", description="Fast word2vec training and word-vector tools.")
@@ -524,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _add_train(sub)
     _add_demo(sub)
+    _add_phrases(sub)
     _add_eval(sub)
     _add_queries(sub)
     _add_plot(sub)

@@ -215,7 +215,8 @@ class TrainConfig:
         "auto" (default) batches negative sampling and takes the pair loop with
         hierarchical softmax: there every pair of a window shares the centre's whole Huffman
         path, root included, and one simultaneous step on those rows costs analogy accuracy
-        (measured in benchmarks/README.md, "Skip-gram with hierarchical softmax").
+        (benchmarks/README.md, section 2026-11-24, says what was seen and gives the
+        bench_peers.py ``--seeds`` command that measures it).
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
     cache_ids : bool or None

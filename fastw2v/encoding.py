@@ -4,8 +4,8 @@ A corpus read from files (one that offers ``utf8_blocks()``: :class:`~fastw2v.co
 PathCorpus` and the MPI shard reader) is cut and looked up by the C tokeniser in
 ``fastw2v._tokenize``, with the GIL released: the producer thread that encodes the next
 chunk then runs beside the kernel threads instead of holding the interpreter (the Python
-tokeniser holds the GIL the whole time; the speeds of both are in benchmarks/README.md,
-"C tokeniser"). It cuts exactly the sentences of
+tokeniser holds the GIL the whole time; see benchmarks/README.md, section "2026-11-23
+(later): C tokeniser"). It cuts exactly the sentences of
 :func:`fastw2v.corpus.sentences_from_blocks`, which the tests check. Any other corpus (a
 Python iterable of token lists) is encoded from its sentences with a dict lookup.
 

@@ -55,18 +55,32 @@ def _max_records(room: int, dim: int, binary: bool) -> int:
     return max(0, room + 1) // smallest
 
 
+# Bytes of a text line: printable ASCII, tab and carriage return. Raw float32 values hold
+# others within a few bytes (a byte outside this set has probability 161/256).
+_TEXT_VALUE_BYTES = frozenset(range(32, 127)) | {9, 13}
+
+
 def looks_binary(data: mmap.mmap, body: int, dim: int) -> bool:
-    """Guess the format from the first record: text has a word then ``dim`` numbers on a line."""
-    end = data.find(b"\n", body, body + 64 * (dim + 16))
-    line = data[body : end if end >= 0 else len(data)]
-    try:
-        parts = line.decode("utf-8").rstrip().split(" ")
-        if len(parts) != dim + 1:
-            return True
-        [float(x) for x in parts[1:]]
-    except (UnicodeDecodeError, ValueError):
-        return True
-    return False
+    """Guess the format from the bytes of the first record after its word.
+
+    A text record's values are printable ASCII up to a newline, digits among them; ``dim``
+    float32 values are raw bytes that almost never are (and rarely hold a newline within
+    their first bytes). The guess looks at bytes, not at whether the line parses, so a
+    damaged text file is read as text and its error names the line (a value too many or
+    too few, a bad number) instead of the file being loaded as binary garbage.
+    """
+    space = data.find(b" ", body, body + 4096)
+    if space < 0:
+        return False  # no word separator where text would have one: let the text reader say
+    window = data[space + 1 : space + 1 + 64 * (dim + 16)]
+    end = window.find(b"\n")
+    values = window[: end if end >= 0 else len(window)]
+    plausible = (
+        len(values.strip()) >= min(8, 2 * dim - 1)
+        and any(48 <= byte <= 57 for byte in values)  # a digit
+        and all(byte in _TEXT_VALUE_BYTES for byte in values)
+    )
+    return not plausible
 
 
 def read_text(

@@ -390,6 +390,7 @@ def _count_sentences(corpus: Iterable[list[str]], max_vocab_size: int | None) ->
             )
         update(sentence)
         if max_vocab_size is not None and len(counter) > max_vocab_size:
+            _check_tokens(counter)  # before pruning can drop a bad one unseen
             while len(counter) > max_vocab_size:
                 before = len(counter)
                 counter = Counter({w: c for w, c in counter.items() if c > threshold})
@@ -402,4 +403,19 @@ def _count_sentences(corpus: Iterable[list[str]], max_vocab_size: int | None) ->
                 )
                 threshold += 1
             update = counter.update
+    _check_tokens(counter)
     return counter
+
+
+def _check_tokens(counter: Counter[str]) -> None:
+    """Every distinct token must be a str: ``1`` or ``None`` would otherwise become words.
+
+    Checking the counter's keys costs one look per distinct token, not one per token.
+    """
+    for token in counter:
+        if type(token) is str:
+            continue
+        raise TypeError(
+            f"tokens must be str, got {type(token).__name__} {token!r} "
+            f"({counter[token]} times); convert the corpus, e.g. [str(t) for t in sentence]"
+        )

@@ -300,3 +300,21 @@ def test_vocabulary_of_one_word_trains(tmp_path: Path, sg: int, hs: int, negativ
     )
     assert model.wv.words == ["solo"]
     assert np.isfinite(model.wv.vectors).all()
+
+
+@pytest.mark.parametrize("bad", [1, None, 2.5, b"bytes"], ids=["int", "none", "float", "bytes"])
+@pytest.mark.parametrize("where", ["first", "later"])
+def test_every_token_must_be_a_str(bad: object, where: str) -> None:
+    # Only the first token of a sentence used to be checked, so 1 or None later in a
+    # sentence (or in a later sentence) silently became words.
+    sentences = [["a", "b", "c"], ["d", "e"]] * 5
+    sentences[3] = [bad, "e"] if where == "first" else ["d", bad]
+    message = f"tokens must be str, got (a sentence starting with )?{type(bad).__name__}"
+    with pytest.raises(TypeError, match=message):
+        fastw2v.Word2Vec(sentences, min_count=1, vector_size=4, progress=False)
+
+
+def test_a_bad_token_is_found_even_when_pruning_would_drop_it() -> None:
+    sentences = [[f"w{i}" for i in range(50)], ["w1", 7], ["w1"] * 20]
+    with pytest.raises(TypeError, match="tokens must be str, got int 7"):
+        Vocab.build(as_corpus(sentences), max_vocab_size=10)

@@ -310,3 +310,31 @@ def test_word_pairs_with_non_finite_scores_are_invalid_lines(tmp_path: Path) -> 
     bad = _write(tmp_path, "b.txt", b"the of 1\n\xff x 2\n")
     with pytest.raises(ValueError, match=r"b.txt, line 2: invalid UTF-8"):
         evaluate_word_pairs(kv, bad)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("a 0.1 0.2 0.3 0.4\n", r"line 2: expected a word and 3 values, found 4"),
+        ("a 0.1 0.2\n", r"line 2: expected a word and 3 values, found 2"),
+        ("a 0.1 0.2 x.3\n", r"line 2: expected a number, got 'x.3'"),
+    ],
+    ids=["extra-value", "missing-value", "bad-number"],
+)
+def test_a_damaged_text_file_is_read_as_text_and_named_by_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    # The format is detected from the bytes, not from whether the first line parses: a
+    # text file with one value too many used to be taken for binary and read as garbage.
+    path = tmp_path / "v.txt"
+    path.write_text("2 3\n" + line + "b 0.5 0.6 0.7\n")
+    with pytest.raises(ValueError, match=message):
+        KeyedVectors.load_word2vec_format(path)
+
+
+def test_binary_detection_still_sees_binary(tmp_path: Path) -> None:
+    words = [f"w{i}" for i in range(50)]
+    kv = KeyedVectors(words, np.random.default_rng(0).standard_normal((50, 7)).astype(np.float32))
+    kv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    back = KeyedVectors.load_word2vec_format(tmp_path / "v.bin")
+    assert back.words == words and np.array_equal(back.vectors, kv.vectors)
