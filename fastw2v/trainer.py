@@ -268,6 +268,8 @@ class TrainOptions:
             threads = 1
         opts = cls(epochs_before, cfg.seed, cfg.batch_words, threads, progress)
         for name, value in overrides.items():
+            if name not in cls.__dataclass_fields__:
+                raise TypeError(f"unknown training option {name!r}")
             setattr(opts, name, value)
         _check_checkpoint(checkpoint, opts.checkpoint_words, opts.checkpoint_seconds)
         if checkpoint is not None:
