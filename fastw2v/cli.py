@@ -84,6 +84,9 @@ def _flag_help(spec: Param, default: Any) -> str:
     return f"{spec.help} ({default})"
 
 
+_METAVARS = {_not01: "0|1", _bool01: "0|1", _auto01: "0|1|auto", int: "N", float: "X"}
+
+
 def _add_param_flags(p: argparse.ArgumentParser) -> None:
     """A flag for every TrainConfig field, generated from its declaration: same default,
     same name (``dest``), word2vec.c's spelling first."""
@@ -94,8 +97,8 @@ def _add_param_flags(p: argparse.ArgumentParser) -> None:
             kw["choices"] = spec.choices
         else:
             kw["type"] = _flag_type(spec, default)
-        if spec.metavar:
-            kw["metavar"] = spec.metavar
+        if not spec.choices:
+            kw["metavar"] = spec.metavar or _METAVARS[kw["type"]]
         g.add_argument(*spec.flags, **kw)
         if spec.switch is not None:
             flag, value = spec.switch
@@ -558,11 +561,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 141
     except _REPORTED as exc:
-        from fastw2v.config import ParameterError
+        from fastw2v.config import ConflictError, ParameterError
 
+        # say it in the user's terms: the flags they typed, not the Python names
         if isinstance(exc, ParameterError) and exc.name in TRAIN_FLAGS:
-            # say it in the user's terms: the flag they typed, not the Python name
             exc = ValueError(f"{exc} ({TRAIN_FLAGS[exc.name]})")
+        elif isinstance(exc, ConflictError):
+            exc = ValueError(f"{exc} ({', '.join(TRAIN_FLAGS[n] for n in exc.names)})")
         # KeyError's str() is the repr of its argument; show the message itself
         text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         msg = text.strip().splitlines()[0] if text.strip() else type(exc).__name__

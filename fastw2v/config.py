@@ -61,6 +61,15 @@ class ParameterError(ValueError):
         super().__init__(f"{name} must be {allowed}, got {value!r}{why}")
 
 
+class ConflictError(ValueError):
+    """Parameters that cannot go together; ``names`` lists them (as TrainConfig spells
+    them), so that a front end can name its own spelling of each."""
+
+    def __init__(self, names: tuple[str, ...], message: str) -> None:
+        self.names = names
+        super().__init__(message)
+
+
 def _check_int(name: str, value: Any, lo: int, hi: int | None = None, why: str = "") -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an integer, got {value!r}")
@@ -339,9 +348,10 @@ class TrainConfig:
             _check_int("negative", self.negative, 0, 10_000)
             return
         if self.softmax and (self.negative > 0 or self.hs):
-            raise ValueError(
+            raise ConflictError(
+                ("softmax", "negative", "hs"),
                 "softmax=True replaces negative sampling and hierarchical softmax: "
-                "pass negative=0 and hs=False with it"
+                "pass negative=0 and hs=False with it",
             )
         if self.negative == 0 and not self.hs and not self.softmax:
             raise ParameterError(

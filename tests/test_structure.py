@@ -109,3 +109,15 @@ def test_the_cli_passes_every_parameter_through() -> None:
     args = build_parser().parse_args(["train", "-train", "c.txt", "-output", "v.txt"])
     given = {name: getattr(args, name) for name in params()}
     assert TrainConfig(**given) == TrainConfig()
+
+
+def test_the_cli_names_new_flags_in_its_errors(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from fastw2v.cli import main
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c a b\n" * 20, encoding="utf-8")
+    out = str(tmp_path / "v.txt")
+    assert main(["train", "-train", str(corpus), "-output", out, "--ns-exponent", "20"]) == 1
+    assert "(--ns-exponent)" in capsys.readouterr().err
+    assert main(["train", "-train", str(corpus), "-output", out, "--softmax", "1"]) == 1
+    assert "(--softmax, -negative, -hs)" in capsys.readouterr().err
