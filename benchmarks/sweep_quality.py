@@ -103,7 +103,7 @@ def main() -> int:
             rows.append((mode, epochs, point, summarise(runs)))
             print(mode, epochs, dict(zip(names, point)), rows[-1][3], flush=True)
     command = "python benchmarks/sweep_quality.py " + " ".join(sys.argv[1:])
-    head = ["mode", "epochs", *names, "analogy %", "WS-353 ρ", "seconds (Word2Vec + save, in process)"]
+    head = ["mode", "epochs", *names, "analogy %", "WS-353 ρ", "s (train + save)"]
     lines = [f"Command: `{command}`", "", f"Seeds {seeds}: mean ± sd.", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]  # fmt: skip
     for mode, epochs, point, s in rows:
