@@ -17,6 +17,15 @@
 extern "C" {
 #endif
 
+/* The batched skip-gram kernel steps on at most this many context words of a window at
+ * once, each block against its own draw of noise words. Every output row of a block (the
+ * centre's, the noise words', the Huffman nodes') moves by the sum of the block's context
+ * gradients, all taken from the same old values: a step that grows with the block, where
+ * the pair kernel's successive steps damp themselves (each sees the row the last one
+ * moved). With a whole window of 2 x 100 contexts and one noise word that sum diverged at
+ * alpha 0.05; 10 is the default window's 2 x 5, so default settings keep one block. */
+#define FW2V_BATCH_CONTEXTS 10
+
 enum {
     FW2V_OK = 0,
     FW2V_ERR_NONFINITE = 1, /* a dot product became NaN/inf: training diverged */
@@ -86,7 +95,7 @@ typedef struct {
     int64_t sentence_cap;
     int32_t *sentence;    /* [sentence_cap] the current sentence after subsampling */
     int32_t *ctx;         /* [2 * window] context word ids */
-    int32_t *negs;        /* [negative] noise word ids */
+    int32_t *negs;        /* [blocks * negative] noise word ids (blocks: see fw2v_sg_batch) */
     float *neu1;          /* [dim] CBOW hidden layer */
     float *neu1e;         /* [dim] gradient for the input side */
     float *grad_in;       /* [2 * window * dim] batched skip-gram input gradients */
@@ -119,7 +128,9 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
 /* One training example with explicit noise words: exactly the updates that
  * fw2v_train_sentences applies, exposed so that tests can compare with a reference.
  *   skip-gram, one pair at a time (word2vec.c's order): context ctx predicts centre;
- *   skip-gram, batched: all n_ctx context words predict centre against shared negatives;
+ *   skip-gram, batched: the n_ctx context words predict centre in fw2v_batch_blocks(n_ctx)
+ *     blocks of at most FW2V_BATCH_CONTEXTS, one simultaneous step per block, block b
+ *     against the shared noise words negs[b * negative .. (b + 1) * negative);
  *   CBOW: the mean (or sum) of the context rows predicts centre.
  * With the full softmax the skip-gram kernel is always the pair one (every example
  * touches every output row anyway, so there is nothing to share).
@@ -130,6 +141,12 @@ void fw2v_sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx,
                    int32_t centre, const int32_t *negs, float alpha);
 void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                int32_t centre, const int32_t *negs, float alpha);
+
+/* Blocks of the batched skip-gram kernel for n_ctx context words: ceil(n_ctx / B) of
+ * nearly equal size, block b holding contexts [b * n_ctx / blocks, (b + 1) * n_ctx / blocks). */
+static inline int fw2v_batch_blocks(int n_ctx) {
+    return (n_ctx + FW2V_BATCH_CONTEXTS - 1) / FW2V_BATCH_CONTEXTS;
+}
 
 /* Which instruction-set clone of the kernels runs on this CPU ("x86-64-v4", ...). */
 const char *fw2v_cpu_target(void);

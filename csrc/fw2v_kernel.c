@@ -631,12 +631,12 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
     t->examples += 1;
 }
 
-/* Batched skip-gram (pWord2Vec's scheme): the n_ctx context rows of one window share the
- * centre's output rows and one set of noise words, so the output rows are loaded once per
- * window instead of once per pair. All dot products are taken before any row changes,
- * then every row receives its full gradient: one simultaneous step on the summed loss of
- * the window. */
-FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+/* Batched skip-gram (pWord2Vec's scheme) on one block of a window: the n_ctx context rows
+ * share the centre's output rows and one set of noise words, so the output rows are loaded
+ * once per block instead of once per pair. All dot products are taken before any row
+ * changes, then every row receives its full gradient: one simultaneous step on the summed
+ * loss of the block. */
+FW2V_INLINE void sg_block(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                           int32_t centre, const int32_t *negs, float alpha) {
     const int dim = p->dim;
     int n_path;
@@ -659,6 +659,17 @@ FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     t->examples += n_ctx;
 }
 
+/* Batched skip-gram on a whole window: blocks of at most FW2V_BATCH_CONTEXTS contexts
+ * (see there for why), one after the other, block b against negs + b * negative. */
+FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                          int32_t centre, const int32_t *negs, float alpha) {
+    const int blocks = fw2v_batch_blocks(n_ctx);
+    for (int b = 0; b < blocks && t->status == FW2V_OK; b++) {
+        const int lo = b * n_ctx / blocks, hi = (b + 1) * n_ctx / blocks;
+        sg_block(p, t, ctx + lo, hi - lo, centre, negs + (int64_t)b * p->negative, alpha);
+    }
+}
+
 /* CBOW: the mean (or sum) of the context rows predicts the centre word. As in word2vec.c,
  * each context row then receives the full hidden-layer gradient (not divided by n_ctx). */
 FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
@@ -677,8 +688,9 @@ FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *c
     t->examples += 1;
 }
 
-FW2V_INLINE void draw_negatives(const fw2v_params_t *p, fw2v_thread_t *t) {
-    for (int k = 0; k < p->negative; k++) t->negs[k] = sample_noise(p, &t->rng);
+/* n * negative noise words into t->negs. */
+FW2V_INLINE void draw_negatives(const fw2v_params_t *p, fw2v_thread_t *t, int n) {
+    for (int k = 0; k < n * p->negative; k++) t->negs[k] = sample_noise(p, &t->rng);
 }
 
 /* ------------------------------------------------------------------ exported entry points */
@@ -773,14 +785,15 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
             if (n_ctx == 0) continue;
 
             if (!p->sg) {
-                if (p->negative) draw_negatives(p, t);
+                if (p->negative) draw_negatives(p, t, 1);
                 cbow(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
             } else if (p->batched && !p->softmax) {
-                if (p->negative) draw_negatives(p, t);
+                /* every block's draws first: the same stream as drawing before each block */
+                if (p->negative) draw_negatives(p, t, fw2v_batch_blocks(n_ctx));
                 sg_batch(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
             } else {
                 for (int m = 0; m < n_ctx; m++) {
-                    if (p->negative) draw_negatives(p, t);
+                    if (p->negative) draw_negatives(p, t, 1);
                     sg_pair(p, t, t->ctx[m], centre, t->negs, alpha);
                 }
             }
@@ -816,7 +829,8 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->sentence_cap = sentence_cap > 0 ? sentence_cap : 1;
     t->sentence = aligned_zalloc(sizeof(int32_t) * (size_t)t->sentence_cap);
     t->ctx = aligned_zalloc(sizeof(int32_t) * 2 * (size_t)window);
-    t->negs = aligned_zalloc(sizeof(int32_t) * (size_t)(p->negative > 0 ? p->negative : 1));
+    const size_t blocks = (size_t)fw2v_batch_blocks(2 * window);
+    t->negs = aligned_zalloc(sizeof(int32_t) * blocks * (size_t)(p->negative > 0 ? p->negative : 1));
     t->neu1 = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->neu1e = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->grad_in = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)p->dim);

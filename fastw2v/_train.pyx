@@ -18,6 +18,7 @@ cdef extern from "fw2v.h" nogil:
     enum:
         FW2V_OK
         FW2V_ERR_NONFINITE
+        FW2V_BATCH_CONTEXTS
 
     ctypedef struct fw2v_params_t:
         int64_t vocab_size
@@ -68,6 +69,7 @@ cdef extern from "fw2v.h" nogil:
     void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                    int32_t centre, const int32_t *negs, float alpha)
     const char *fw2v_cpu_target()
+    int fw2v_batch_blocks(int n_ctx)
 
 cdef extern from *:
     """
@@ -104,6 +106,11 @@ def build_info():
         "compile_flags": FW2V_BUILD_FLAGS.decode(),
     }
 
+
+BATCH_CONTEXTS = FW2V_BATCH_CONTEXTS
+"""Most context words the batched skip-gram kernel steps on at once: a wider window is cut
+into ``ceil(n / BATCH_CONTEXTS)`` blocks of nearly equal size, each against its own noise
+words (see csrc/fw2v.h for why)."""
 
 SHARDS_PER_THREAD = 4
 """Shards a chunk is cut into per thread (see KernelTables.train_chunk)."""
@@ -356,9 +363,10 @@ cdef class KernelTables:
                 const int32_t[:, ::1] negs, float alpha):
         """Test hook: apply exactly the kernel's update for one example, no RNG involved.
 
-        ``kind`` is ``"sg_pair"`` (each context word against ``negs[m]``), ``"sg_batch"`` or
-        ``"cbow"`` (all context words against ``negs[0]``). ``negs`` has shape
-        (len(ctx) or 1, negative). Returns ``(loss, loss_terms)``.
+        ``kind`` is ``"sg_pair"`` (each context word against ``negs[m]``), ``"sg_batch"`` (the
+        context words in blocks of at most ``BATCH_CONTEXTS``, block ``b`` against ``negs[b]``)
+        or ``"cbow"`` (all context words against ``negs[0]``). ``negs`` has shape
+        (rows, negative), rows being len(ctx), the blocks or 1. Returns ``(loss, loss_terms)``.
         """
         cdef int64_t V = self.p.vocab_size
         cdef int n_ctx = <int>ctx.shape[0]
@@ -371,7 +379,9 @@ cdef class KernelTables:
             if ctx[m] < 0 or ctx[m] >= V:
                 raise ValueError("context id out of range")
         if self.p.negative > 0:
-            if negs.shape[1] != self.p.negative or negs.shape[0] < (n_ctx if kind == "sg_pair" else 1):
+            rows_needed = (n_ctx if kind == "sg_pair" else
+                           fw2v_batch_blocks(n_ctx) if kind == "sg_batch" else 1)
+            if negs.shape[1] != self.p.negative or negs.shape[0] < rows_needed:
                 raise ValueError("negs has the wrong shape")
             for m in range(negs.shape[0]):
                 for j in range(negs.shape[1]):

@@ -251,6 +251,47 @@ def test_cbow_sum_context_gradient_matches_finite_differences():
         assert num == pytest.approx(gh[i], abs=1e-6)
 
 
+def test_window_blocks_match_the_kernel():
+    from fastw2v import _train
+
+    assert _train.BATCH_CONTEXTS == ref.BATCH_CONTEXTS
+    assert ref.window_blocks(10) == [(0, 10)]  # the default window: one block, as before
+    assert ref.window_blocks(11) == [(0, 5), (5, 11)]
+    assert ref.window_blocks(200)[-1] == (190, 200) and len(ref.window_blocks(200)) == 20
+
+
+@pytest.mark.parametrize(("negative", "hs"), LAYERS, ids=LAYER_IDS)
+@pytest.mark.parametrize("steps", [1, 100])
+def test_wide_batched_window_matches_reference_in_blocks(negative, hs, steps):
+    """A window of more than BATCH_CONTEXTS contexts is stepped on block by block, each
+    block against its own noise words."""
+    rng = np.random.default_rng(zlib.crc32(repr(("wide", negative, hs, steps)).encode()))
+    window = 16
+    tables, cw, rw, tree = make_problem(rng, negative=negative, hs=hs, batched=1, window=window)
+    hs_tables = tree if hs else None
+    initial = rw["in"].copy()
+    total_c = total_r = 0.0
+    for step in range(steps):
+        n_ctx = 2 * window if step == 0 else int(rng.integers(1, 2 * window + 1))
+        ctx = rng.integers(0, V, n_ctx).astype(np.int32)
+        centre = int(rng.integers(0, V))
+        blocks = len(ref.window_blocks(n_ctx))
+        negs = rng.integers(0, V, (blocks, max(negative, 0))).astype(np.int32)
+        loss_c, _ = tables.example("sg_batch", ctx, centre, negs, 0.05)
+        total_c += loss_c
+        total_r += ref.sg_window(rw, ctx, centre, negs, 0.05, hs_tables, negative > 0)
+    assert_close(cw, rw, 2e-5 if steps == 1 else 5e-4)
+    assert total_c == pytest.approx(total_r, rel=1e-4)
+    assert not np.allclose(rw["in"], initial)
+
+
+def test_wide_batched_window_needs_a_noise_row_per_block():
+    tables, *_ = make_problem(np.random.default_rng(0), batched=1, window=8)
+    ctx = np.arange(12, dtype=np.int32)  # two blocks
+    with pytest.raises(ValueError, match="wrong shape"):
+        tables.example("sg_batch", ctx, 13, np.zeros((1, 3), np.int32), 0.05)
+
+
 def test_train_chunk_rejects_bad_ids():
     tables, *_ = make_problem(np.random.default_rng(0))
     with pytest.raises(ValueError, match="out of range"):
