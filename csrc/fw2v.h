@@ -70,6 +70,11 @@ typedef struct {
      * and when its shard ends. 0: none, every row is shared (always so for one thread). */
     int64_t hot_hs_rows;
     int64_t hot_sync_words;
+
+    /* Polled by every thread before each centre word: once it is nonzero, each thread
+     * finishes the word in progress and returns, recording where it stopped (see
+     * fw2v_thread_t.stop_sentence). NULL: never stop. */
+    const volatile int32_t *stop;
 } fw2v_params_t;
 
 /* A thread's private copy of a block of hot rows (see fw2v_params_t.hot_hs_rows). */
@@ -88,8 +93,8 @@ typedef struct {
     /* tallies, summed by the caller after the parallel region */
     double loss;          /* sum over output terms of -log p(label) */
     int64_t loss_terms;   /* number of (input, output-row) terms in loss */
-    int64_t words;        /* in-vocabulary words read (before subsampling) */
-    int64_t kept_words;   /* words left after subsampling */
+    int64_t words;        /* in-vocabulary words of the sentences finished (before subsampling) */
+    int64_t kept_words;   /* words of those sentences left after subsampling */
     int64_t examples;     /* training examples: (context, centre) pairs, or CBOW windows */
     /* scratch */
     int64_t sentence_cap;
@@ -111,6 +116,15 @@ typedef struct {
     int64_t hot_hs_first; /* the first hot row of w_out_hs (vocab_size - 1: none) */
     fw2v_hot_t hot_hs;    /* their private copy (n == 0: none) */
     int64_t since_merge;  /* centre words since the last merge */
+    /* Stopping and resuming within a shard. A call stopped by fw2v_params_t.stop sets
+     * (stop_sentence, stop_word) to the next sentence and subsampled centre position it
+     * would have trained ((s_end, 0) when it finished); its tallies hold the sentences it
+     * finished and the examples it trained. Given those as (resume_sentence, resume_word)
+     * (set by the caller; zero from fw2v_thread_new), a new state with the same seed
+     * replays the random draws up to there without updating anything and trains the rest:
+     * with one thread, the weights of an uninterrupted call to the bit. */
+    int64_t resume_sentence, resume_word;
+    int64_t stop_sentence, stop_word;
 } fw2v_thread_t;
 
 /* Allocate a thread state for params p, seeded with seed; NULL on allocation failure. */
@@ -120,7 +134,8 @@ void fw2v_thread_free(fw2v_thread_t *t);
 /* Train on sentences [s_begin, s_end) of a chunk: tokens[offsets[s] .. offsets[s+1]) are
  * the in-vocabulary word ids of sentence s. words_before is the number of words trained
  * (over all epochs and threads) before tokens[offsets[s_begin]], which fixes the learning
- * rate without any shared counter. */
+ * rate without any shared counter. Stops early when p->stop is raised; resumes from
+ * (t->resume_sentence, t->resume_word) (see fw2v_thread_t). */
 void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
                           const int64_t *offsets, int64_t s_begin, int64_t s_end,
                           int64_t words_before);

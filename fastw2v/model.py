@@ -598,7 +598,7 @@ class Word2Vec:
     ) -> None:
         seed = _chunk_seed(self.config.seed, self.epochs_trained + state.epoch, state.chunk)
         try:
-            c_loss, c_terms, c_words, c_kept, c_ex = tables.train_chunk(
+            c_loss, c_terms, c_words, c_kept, c_ex, _ = tables.train_chunk(
                 tokens, offsets, state.done, seed, threads
             )
         except FloatingPointError:
