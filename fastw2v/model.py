@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import signal
 import sys
 import threading
 import time
@@ -25,6 +24,7 @@ import numpy as np
 
 from fastw2v import _train
 from fastw2v._atomic import atomic_write, check_writable
+from fastw2v._stop import StopFlag
 from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_SOFTMAX_VOCAB, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record, id_chunks
@@ -108,6 +108,9 @@ class _Progress:
     examples: int = 0
     seconds: float = 0.0
     finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
+    # chunk `chunk` as a stop left it part trained: {"before": words trained before it,
+    # "at": where each shard stopped} (see KernelTables.train_chunk's resume_at)
+    partial: dict | None = None
 
     def close_epoch(self, epochs_before: int, alpha0: float, alpha1: float) -> EpochStats:
         stats = EpochStats(
@@ -127,33 +130,6 @@ class _Progress:
         self.loss, self.terms, self.words, self.kept, self.examples = 0.0, 0, 0, 0, 0
         self.seconds = 0.0
         return stats
-
-
-class _InterruptFlag:
-    """While active, the first SIGINT only sets ``requested`` (training stops cleanly after
-    the running chunk); a second one interrupts at once. Inactive outside the main thread,
-    where signal handlers cannot be installed."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __enter__(self) -> _InterruptFlag:
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-            except ValueError:
-                self._previous = None
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 class Callback:
@@ -405,9 +381,11 @@ class Word2Vec:
         The learning rate decays linearly from ``alpha`` to ``min_alpha`` over this call's
         epochs. Calling ``train`` again continues from the current weights.
 
-        Ctrl-C (SIGINT) stops training after the chunk in progress (well under a second or
-        two) and raises :class:`KeyboardInterrupt`; the model is then consistent and
-        ``save`` writes a checkpoint that ``train(..., resume=True)`` continues.
+        Ctrl-C (SIGINT), SIGTERM or SIGHUP stops training within a centre word (the kernel
+        polls a stop flag) and raises :class:`fastw2v._stop.Interrupted`, a
+        :class:`KeyboardInterrupt`; the model is then consistent and ``save`` writes a
+        checkpoint that ``train(..., resume=True)`` continues, with one thread to the bit as
+        if never stopped. A second signal raises at once (the model can then not resume).
 
         Parameters
         ----------
@@ -513,7 +491,7 @@ class Word2Vec:
         cache: list[tuple[np.ndarray, np.ndarray]] | None = [] if cache_ids else None
         first_epoch = state.epoch
         last_save, words_at_save = time.monotonic(), state.done
-        stop = _InterruptFlag()
+        stop = StopFlag()
         self._resume = None
         try:
             with stop:
@@ -538,8 +516,9 @@ class Word2Vec:
                                 cache.append((tokens, offsets))
                             if chunk_no < state.chunk:
                                 continue  # trained before the checkpoint we resumed from
-                            self._train_chunk(tables, state, tokens, offsets, threads)
-                            state.chunk = chunk_no + 1
+                            self._train_chunk(tables, state, tokens, offsets, threads, stop)
+                            if state.partial is None:
+                                state.chunk = chunk_no + 1
                             state.seconds = time.perf_counter() - t0
                             if chunk_hook is not None:
                                 reported = chunk_hook(state.local)
@@ -547,7 +526,7 @@ class Word2Vec:
                                     state.done = int(reported)
                             _show_progress(bar, state, alpha0, alpha1)
                             if stop.requested:
-                                raise KeyboardInterrupt
+                                raise stop.exception()
                             if checkpoint is not None and (
                                 _due(checkpoint_words, state.done - words_at_save)
                                 or _due(checkpoint_seconds, time.monotonic() - last_save)
@@ -573,9 +552,11 @@ class Word2Vec:
                         elif callable(cb):
                             cb(self, stats)
         except KeyboardInterrupt:
-            # The weights hold every chunk counted in `state`: record where training stood,
-            # so that save() writes a checkpoint that train(resume=True) continues.
-            self._resume = asdict(state)
+            # The weights hold every chunk counted in `state` (and the part of one it records
+            # in state.partial): record where training stood, so that save() writes a
+            # checkpoint that train(resume=True) continues. Not after a second signal
+            # tore a kernel call: its part of a chunk is in the weights, but nowhere else.
+            self._resume = None if stop.torn else asdict(state)
             raise
         finally:
             if bar is not None:
@@ -595,17 +576,30 @@ class Word2Vec:
         tokens: np.ndarray,
         offsets: np.ndarray,
         threads: int,
+        stop: StopFlag,
     ) -> None:
         seed = _chunk_seed(self.config.seed, self.epochs_trained + state.epoch, state.chunk)
+        part = state.partial
+        before = state.done if part is None else part["before"]
         try:
-            c_loss, c_terms, c_words, c_kept, c_ex, _ = tables.train_chunk(
-                tokens, offsets, state.done, seed, threads
+            c_loss, c_terms, c_words, c_kept, c_ex, stopped_at = stop.run(
+                tables.train_chunk,
+                tokens,
+                offsets,
+                before,
+                seed,
+                threads,
+                stop=stop.flag,
+                resume_at=None if part is None else part["at"],
             )
         except FloatingPointError:
             raise FloatingPointError(
                 f"training diverged in epoch {self.epochs_trained + state.epoch + 1}: a weight "
                 f"became NaN or infinite; lower alpha (now {self.config.learning_rate})"
             ) from None
+        state.partial = None
+        if stopped_at is not None:
+            state.partial = {"before": before, "at": stopped_at.tolist()}
         state.done += c_words
         state.local += c_words
         state.loss += c_loss
