@@ -663,6 +663,10 @@ FW2V_INLINE void sg_block(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
  * (see there for why), one after the other, block b against negs + b * negative. */
 FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                           int32_t centre, const int32_t *negs, float alpha) {
+    if (n_ctx <= FW2V_BATCH_CONTEXTS) { /* one block: spare the divisions below */
+        sg_block(p, t, ctx, n_ctx, centre, negs, alpha);
+        return;
+    }
     const int blocks = fw2v_batch_blocks(n_ctx);
     for (int b = 0; b < blocks && t->status == FW2V_OK; b++) {
         const int lo = b * n_ctx / blocks, hi = (b + 1) * n_ctx / blocks;
