@@ -30,6 +30,15 @@ SETTINGS = {
 }
 
 
+def run_chunk(tables, tokens, offsets, seed, threads):
+    """One kernel call with the stop flag that training passes (polled before every centre
+    word), or without it on a tree from before the flag (A/B runs against older builds)."""
+    try:
+        return tables.train_chunk(tokens, offsets, 0, seed, threads, stop=np.zeros(1, np.int32))
+    except TypeError:
+        return tables.train_chunk(tokens, offsets, 0, seed, threads)
+
+
 def main() -> None:
     default = os.path.expanduser("~/.cache/fastw2v/bench/text8like_wiki2015_1e8.txt")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,6 +47,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dim", type=int, default=100)
+    ap.add_argument("--window", type=int, default=5)
+    ap.add_argument("--negative", type=int, default=5)
     ap.add_argument("--settings", default=",".join(SETTINGS))
     ap.add_argument("--no-loss", action="store_true", help="compute_loss=False")
     args = ap.parse_args()
@@ -55,8 +66,8 @@ def main() -> None:
     for name in args.settings.split(","):
         params = dict(
             vector_size=args.dim,
-            window=5,
-            negative=5,
+            window=args.window,
+            negative=args.negative,
             sample=1e-4,
             min_count=5,
             workers=args.threads,
@@ -76,7 +87,7 @@ def main() -> None:
                 model.config, model.vocab, model.weights, len(tokens), model.config.compute_loss
             )
             t0, c0 = time.perf_counter(), time.process_time()
-            tables.train_chunk(tokens, offsets, 0, r + 1, args.threads)
+            run_chunk(tables, tokens, offsets, r + 1, args.threads)
             best = min(best, time.perf_counter() - t0)
             best_cpu = min(best_cpu, time.process_time() - c0)
         wps = len(tokens) / best

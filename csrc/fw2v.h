@@ -17,6 +17,15 @@
 extern "C" {
 #endif
 
+/* The batched skip-gram kernel steps on at most this many context words of a window at
+ * once, each block against its own draw of noise words. Every output row of a block (the
+ * centre's, the noise words', the Huffman nodes') moves by the sum of the block's context
+ * gradients, all taken from the same old values: a step that grows with the block, where
+ * the pair kernel's successive steps damp themselves (each sees the row the last one
+ * moved). With a whole window of 2 x 100 contexts and one noise word that sum diverged at
+ * alpha 0.05; 10 is the default window's 2 x 5, so default settings keep one block. */
+#define FW2V_BATCH_CONTEXTS 10
+
 enum {
     FW2V_OK = 0,
     FW2V_ERR_NONFINITE = 1, /* a dot product became NaN/inf: training diverged */
@@ -61,6 +70,11 @@ typedef struct {
      * and when its shard ends. 0: none, every row is shared (always so for one thread). */
     int64_t hot_hs_rows;
     int64_t hot_sync_words;
+
+    /* Polled by every thread before each centre word: once it is nonzero, each thread
+     * finishes the word in progress and returns, recording where it stopped (see
+     * fw2v_thread_t.stop_sentence). NULL: never stop. */
+    const volatile int32_t *stop;
 } fw2v_params_t;
 
 /* A thread's private copy of a block of hot rows (see fw2v_params_t.hot_hs_rows). */
@@ -79,14 +93,14 @@ typedef struct {
     /* tallies, summed by the caller after the parallel region */
     double loss;          /* sum over output terms of -log p(label) */
     int64_t loss_terms;   /* number of (input, output-row) terms in loss */
-    int64_t words;        /* in-vocabulary words read (before subsampling) */
-    int64_t kept_words;   /* words left after subsampling */
+    int64_t words;        /* in-vocabulary words of the sentences finished (before subsampling) */
+    int64_t kept_words;   /* words of those sentences left after subsampling */
     int64_t examples;     /* training examples: (context, centre) pairs, or CBOW windows */
     /* scratch */
     int64_t sentence_cap;
     int32_t *sentence;    /* [sentence_cap] the current sentence after subsampling */
     int32_t *ctx;         /* [2 * window] context word ids */
-    int32_t *negs;        /* [negative] noise word ids */
+    int32_t *negs;        /* [blocks * negative] noise word ids (blocks: see fw2v_sg_batch) */
     float *neu1;          /* [dim] CBOW hidden layer */
     float *neu1e;         /* [dim] gradient for the input side */
     float *grad_in;       /* [2 * window * dim] batched skip-gram input gradients */
@@ -102,6 +116,15 @@ typedef struct {
     int64_t hot_hs_first; /* the first hot row of w_out_hs (vocab_size - 1: none) */
     fw2v_hot_t hot_hs;    /* their private copy (n == 0: none) */
     int64_t since_merge;  /* centre words since the last merge */
+    /* Stopping and resuming within a shard. A call stopped by fw2v_params_t.stop sets
+     * (stop_sentence, stop_word) to the next sentence and subsampled centre position it
+     * would have trained ((s_end, 0) when it finished); its tallies hold the sentences it
+     * finished and the examples it trained. Given those as (resume_sentence, resume_word)
+     * (set by the caller; zero from fw2v_thread_new), a new state with the same seed
+     * replays the random draws up to there without updating anything and trains the rest:
+     * with one thread, the weights of an uninterrupted call to the bit. */
+    int64_t resume_sentence, resume_word;
+    int64_t stop_sentence, stop_word;
 } fw2v_thread_t;
 
 /* Allocate a thread state for params p, seeded with seed; NULL on allocation failure. */
@@ -111,7 +134,8 @@ void fw2v_thread_free(fw2v_thread_t *t);
 /* Train on sentences [s_begin, s_end) of a chunk: tokens[offsets[s] .. offsets[s+1]) are
  * the in-vocabulary word ids of sentence s. words_before is the number of words trained
  * (over all epochs and threads) before tokens[offsets[s_begin]], which fixes the learning
- * rate without any shared counter. */
+ * rate without any shared counter. Stops early when p->stop is raised; resumes from
+ * (t->resume_sentence, t->resume_word) (see fw2v_thread_t). */
 void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
                           const int64_t *offsets, int64_t s_begin, int64_t s_end,
                           int64_t words_before);
@@ -119,7 +143,9 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
 /* One training example with explicit noise words: exactly the updates that
  * fw2v_train_sentences applies, exposed so that tests can compare with a reference.
  *   skip-gram, one pair at a time (word2vec.c's order): context ctx predicts centre;
- *   skip-gram, batched: all n_ctx context words predict centre against shared negatives;
+ *   skip-gram, batched: the n_ctx context words predict centre in fw2v_batch_blocks(n_ctx)
+ *     blocks of at most FW2V_BATCH_CONTEXTS, one simultaneous step per block, block b
+ *     against the shared noise words negs[b * negative .. (b + 1) * negative);
  *   CBOW: the mean (or sum) of the context rows predicts centre.
  * With the full softmax the skip-gram kernel is always the pair one (every example
  * touches every output row anyway, so there is nothing to share).
@@ -130,6 +156,12 @@ void fw2v_sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx,
                    int32_t centre, const int32_t *negs, float alpha);
 void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                int32_t centre, const int32_t *negs, float alpha);
+
+/* Blocks of the batched skip-gram kernel for n_ctx context words: ceil(n_ctx / B) of
+ * nearly equal size, block b holding contexts [b * n_ctx / blocks, (b + 1) * n_ctx / blocks). */
+static inline int fw2v_batch_blocks(int n_ctx) {
+    return (n_ctx + FW2V_BATCH_CONTEXTS - 1) / FW2V_BATCH_CONTEXTS;
+}
 
 /* Which instruction-set clone of the kernels runs on this CPU ("x86-64-v4", ...). */
 const char *fw2v_cpu_target(void);

@@ -631,12 +631,12 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
     t->examples += 1;
 }
 
-/* Batched skip-gram (pWord2Vec's scheme): the n_ctx context rows of one window share the
- * centre's output rows and one set of noise words, so the output rows are loaded once per
- * window instead of once per pair. All dot products are taken before any row changes,
- * then every row receives its full gradient: one simultaneous step on the summed loss of
- * the window. */
-FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+/* Batched skip-gram (pWord2Vec's scheme) on one block of a window: the n_ctx context rows
+ * share the centre's output rows and one set of noise words, so the output rows are loaded
+ * once per block instead of once per pair. All dot products are taken before any row
+ * changes, then every row receives its full gradient: one simultaneous step on the summed
+ * loss of the block. */
+FW2V_INLINE void sg_block(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                           int32_t centre, const int32_t *negs, float alpha) {
     const int dim = p->dim;
     int n_path;
@@ -659,6 +659,21 @@ FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     t->examples += n_ctx;
 }
 
+/* Batched skip-gram on a whole window: blocks of at most FW2V_BATCH_CONTEXTS contexts
+ * (see there for why), one after the other, block b against negs + b * negative. */
+FW2V_INLINE void sg_batch(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
+                          int32_t centre, const int32_t *negs, float alpha) {
+    if (n_ctx <= FW2V_BATCH_CONTEXTS) { /* one block: spare the divisions below */
+        sg_block(p, t, ctx, n_ctx, centre, negs, alpha);
+        return;
+    }
+    const int blocks = fw2v_batch_blocks(n_ctx);
+    for (int b = 0; b < blocks && t->status == FW2V_OK; b++) {
+        const int lo = b * n_ctx / blocks, hi = (b + 1) * n_ctx / blocks;
+        sg_block(p, t, ctx + lo, hi - lo, centre, negs + (int64_t)b * p->negative, alpha);
+    }
+}
+
 /* CBOW: the mean (or sum) of the context rows predicts the centre word. As in word2vec.c,
  * each context row then receives the full hidden-layer gradient (not divided by n_ctx). */
 FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
@@ -677,8 +692,9 @@ FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *c
     t->examples += 1;
 }
 
-FW2V_INLINE void draw_negatives(const fw2v_params_t *p, fw2v_thread_t *t) {
-    for (int k = 0; k < p->negative; k++) t->negs[k] = sample_noise(p, &t->rng);
+/* n * negative noise words into t->negs. */
+FW2V_INLINE void draw_negatives(const fw2v_params_t *p, fw2v_thread_t *t, int n) {
+    for (int k = 0; k < n * p->negative; k++) t->negs[k] = sample_noise(p, &t->rng);
 }
 
 /* ------------------------------------------------------------------ exported entry points */
@@ -724,6 +740,67 @@ static void hot_merge(fw2v_thread_t *t) {
     t->since_merge = 0;
 }
 
+/* Frequent-word subsampling of one sentence into t->sentence; returns the words kept. It
+ * removes words before windows are formed, so windows reach further in text full of
+ * frequent words (word2vec.c does the same). */
+FW2V_INLINE int64_t subsample(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *words,
+                              int64_t len) {
+    if (!p->keep_prob) {
+        memcpy(t->sentence, words, sizeof(int32_t) * (size_t)len);
+        return len;
+    }
+    int64_t n = 0;
+    for (int64_t i = 0; i < len; i++) {
+        const int32_t w = words[i];
+        const float keep = p->keep_prob[w];
+        if (keep >= 1.0f || rng_unit24(rng_next(&t->rng)) < keep) t->sentence[n++] = w;
+    }
+    return n;
+}
+
+/* The updates of one centre word with its n_ctx context words in t->ctx; with dry, only the
+ * random draws they make (replaying a shard up to where an interrupted call stopped). */
+FW2V_INLINE void train_centre(const fw2v_params_t *p, fw2v_thread_t *t, int n_ctx, int32_t centre,
+                              float alpha, const int dry) {
+    if (!p->sg) {
+        if (p->negative) draw_negatives(p, t, 1);
+        if (!dry) cbow(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
+    } else if (p->batched && !p->softmax) {
+        /* every block's draws first: the same stream as drawing before each block */
+        if (p->negative) draw_negatives(p, t, fw2v_batch_blocks(n_ctx));
+        if (!dry) sg_batch(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
+    } else {
+        for (int m = 0; m < n_ctx; m++) {
+            if (p->negative) draw_negatives(p, t, 1);
+            if (!dry) sg_pair(p, t, t->ctx[m], centre, t->negs, alpha);
+        }
+    }
+}
+
+/* Centre words [from, to) of the n words in t->sentence. Polls the stop flag before each
+ * centre word (one load of a line nobody writes until a stop: it stays in this core's
+ * cache) and returns the position where it found the flag raised, else `to`. With dry,
+ * only the draws and no polling. */
+FW2V_INLINE int64_t train_span(const fw2v_params_t *p, fw2v_thread_t *t, int64_t n, int64_t from,
+                               int64_t to, float alpha, const int dry) {
+    for (int64_t i = from; i < to; i++) {
+        if (!dry && p->stop && *p->stop) return i;
+        /* Dynamic window: the effective size is uniform in 1..window, which weights near
+         * context words more than far ones. */
+        const int b = (int)rng_below(rng_next(&t->rng), (uint32_t)p->window);
+        const int reach = p->window - b;
+        const int32_t centre = t->sentence[i];
+        if (!dry && t->hot_hs.n && ++t->since_merge >= p->hot_sync_words) hot_merge(t);
+        int n_ctx = 0;
+        const int64_t lo = i - reach < 0 ? 0 : i - reach;
+        const int64_t hi = i + reach >= n ? n - 1 : i + reach;
+        for (int64_t j = lo; j <= hi; j++)
+            if (j != i) t->ctx[n_ctx++] = t->sentence[j];
+        if (n_ctx > 0) train_centre(p, t, n_ctx, centre, alpha, dry);
+    }
+    return to;
+}
+
 FW2V_DISPATCH
 void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
                           const int64_t *offsets, int64_t s_begin, int64_t s_end,
@@ -731,6 +808,8 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     const double a0 = p->alpha, a1 = p->min_alpha;
     const double total = p->total_words > 0 ? (double)p->total_words : 1.0;
     int64_t done = words_before;
+    t->stop_sentence = s_end;
+    t->stop_word = 0;
     if (t->hot_hs.n) hot_pull(t);
     for (int64_t s = s_begin; s < s_end && t->status == FW2V_OK; s++) {
         const int32_t *words = tokens + offsets[s];
@@ -741,50 +820,27 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
         if (progress > 1.0) progress = 1.0;
         const float alpha = (float)(a0 - (a0 - a1) * progress);
         done += len;
+        const int64_t n = subsample(p, t, words, len);
+        /* Before the resume point: the draws only, so that the rest continues the very
+         * random stream the interrupted call was on. */
+        if (s < t->resume_sentence) {
+            train_span(p, t, n, 0, n, alpha, 1);
+            continue;
+        }
+        int64_t i = 0;
+        if (s == t->resume_sentence && t->resume_word > 0) {
+            i = t->resume_word < n ? t->resume_word : n;
+            train_span(p, t, n, 0, i, alpha, 1);
+        }
+        const int64_t at = train_span(p, t, n, i, n, alpha, 0);
+        if (at < n) {
+            /* Stopped: the sentence is counted by the call that finishes it. */
+            t->stop_sentence = s;
+            t->stop_word = at;
+            break;
+        }
         t->words += len;
-
-        /* Frequent-word subsampling removes words before windows are formed, so windows
-         * reach further in text full of frequent words (word2vec.c does the same). */
-        int64_t n = 0;
-        if (p->keep_prob) {
-            for (int64_t i = 0; i < len; i++) {
-                const int32_t w = words[i];
-                const float keep = p->keep_prob[w];
-                if (keep >= 1.0f || rng_unit24(rng_next(&t->rng)) < keep) t->sentence[n++] = w;
-            }
-        } else {
-            memcpy(t->sentence, words, sizeof(int32_t) * (size_t)len);
-            n = len;
-        }
         t->kept_words += n;
-
-        for (int64_t i = 0; i < n; i++) {
-            /* Dynamic window: the effective size is uniform in 1..window, which weights
-             * near context words more than far ones. */
-            const int b = (int)rng_below(rng_next(&t->rng), (uint32_t)p->window);
-            const int reach = p->window - b;
-            const int32_t centre = t->sentence[i];
-            if (t->hot_hs.n && ++t->since_merge >= p->hot_sync_words) hot_merge(t);
-            int n_ctx = 0;
-            const int64_t lo = i - reach < 0 ? 0 : i - reach;
-            const int64_t hi = i + reach >= n ? n - 1 : i + reach;
-            for (int64_t j = lo; j <= hi; j++)
-                if (j != i) t->ctx[n_ctx++] = t->sentence[j];
-            if (n_ctx == 0) continue;
-
-            if (!p->sg) {
-                if (p->negative) draw_negatives(p, t);
-                cbow(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
-            } else if (p->batched && !p->softmax) {
-                if (p->negative) draw_negatives(p, t);
-                sg_batch(p, t, t->ctx, n_ctx, centre, t->negs, alpha);
-            } else {
-                for (int m = 0; m < n_ctx; m++) {
-                    if (p->negative) draw_negatives(p, t);
-                    sg_pair(p, t, t->ctx[m], centre, t->negs, alpha);
-                }
-            }
-        }
     }
     if (t->hot_hs.n) hot_merge(t);
 }
@@ -816,7 +872,8 @@ fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t se
     t->sentence_cap = sentence_cap > 0 ? sentence_cap : 1;
     t->sentence = aligned_zalloc(sizeof(int32_t) * (size_t)t->sentence_cap);
     t->ctx = aligned_zalloc(sizeof(int32_t) * 2 * (size_t)window);
-    t->negs = aligned_zalloc(sizeof(int32_t) * (size_t)(p->negative > 0 ? p->negative : 1));
+    const size_t blocks = (size_t)fw2v_batch_blocks(2 * window);
+    t->negs = aligned_zalloc(sizeof(int32_t) * blocks * (size_t)(p->negative > 0 ? p->negative : 1));
     t->neu1 = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->neu1e = aligned_zalloc(sizeof(float) * (size_t)p->dim);
     t->grad_in = aligned_zalloc(sizeof(float) * 2 * (size_t)window * (size_t)p->dim);

@@ -20,6 +20,7 @@ cdef extern from "fw2v.h" nogil:
     enum:
         FW2V_OK
         FW2V_ERR_NONFINITE
+        FW2V_BATCH_CONTEXTS
 
     ctypedef struct fw2v_params_t:
         int64_t vocab_size
@@ -48,6 +49,7 @@ cdef extern from "fw2v.h" nogil:
         int64_t total_words
         int64_t hot_hs_rows
         int64_t hot_sync_words
+        const int32_t *stop
 
     ctypedef struct fw2v_thread_t:
         uint64_t rng
@@ -57,6 +59,10 @@ cdef extern from "fw2v.h" nogil:
         int64_t words
         int64_t kept_words
         int64_t examples
+        int64_t resume_sentence
+        int64_t resume_word
+        int64_t stop_sentence
+        int64_t stop_word
 
     fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap)
     void fw2v_thread_free(fw2v_thread_t *t)
@@ -70,6 +76,7 @@ cdef extern from "fw2v.h" nogil:
     void fw2v_cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *ctx, int n_ctx,
                    int32_t centre, const int32_t *negs, float alpha)
     const char *fw2v_cpu_target()
+    int fw2v_batch_blocks(int n_ctx)
 
 cdef extern from *:
     """
@@ -106,6 +113,11 @@ def build_info():
         "compile_flags": FW2V_BUILD_FLAGS.decode(),
     }
 
+
+BATCH_CONTEXTS = FW2V_BATCH_CONTEXTS
+"""Most context words the batched skip-gram kernel steps on at once: a wider window is cut
+into ``ceil(n / BATCH_CONTEXTS)`` blocks of nearly equal size, each against its own noise
+words (see csrc/fw2v.h for why)."""
 
 SHARDS_PER_THREAD = 4
 """Shards a chunk is cut into per thread (see KernelTables.train_chunk)."""
@@ -169,6 +181,7 @@ cdef class KernelTables:
         self.p.total_words = total_words
         self.p.hot_hs_rows = 0
         self.p.hot_sync_words = HOT_SYNC_WORDS
+        self.p.stop = NULL
         self.p.w_in = &w_in_v[0, 0]
         self.p.w_out_ns = NULL
         self.p.noise_prob = NULL
@@ -259,7 +272,8 @@ cdef class KernelTables:
         return self.p.vocab_size
 
     def train_chunk(self, const int32_t[::1] tokens, const int64_t[::1] offsets,
-                    int64_t words_before, uint64_t seed, int n_threads, int hot_rows=-1):
+                    int64_t words_before, uint64_t seed, int n_threads, int hot_rows=-1,
+                    *, stop=None, resume_at=None):
         """Train on one chunk of sentences, split into shards of about equal size.
 
         Parameters
@@ -278,11 +292,22 @@ cdef class KernelTables:
         hot_rows : int
             Private hot rows of hierarchical softmax per thread (see ``HOT_HS_ROWS``);
             -1 (default): ``HOT_HS_ROWS`` with several threads, none with one. Tests set it.
+        stop : int32 array of length >= 1, optional
+            A stop flag the kernel threads poll before every centre word, without the GIL:
+            once ``stop[0]`` is nonzero (set from another thread or a signal handler), each
+            thread finishes its word and returns. The chunk is then left part trained.
+        resume_at : int64 array of shape (shards, 2), optional
+            Continue a chunk a stopped call left part trained: the ``stopped_at`` it
+            returned, with the same chunk, ``words_before`` and ``seed`` (any
+            ``n_threads``). With one thread the weights end as an uninterrupted call's.
 
         Returns
         -------
         tuple
-            ``(loss, loss_terms, words, kept_words, examples)`` summed over the threads.
+            ``(loss, loss_terms, words, kept_words, examples, stopped_at)``: the tallies
+            summed over the threads (``words`` and ``kept_words`` count the sentences
+            finished), and ``None`` when the whole chunk is trained, else for each shard the
+            (sentence, subsampled position) it would have trained next.
         """
         cdef int64_t n_sent = offsets.shape[0] - 1
         cdef int64_t n_tok = tokens.shape[0]
@@ -290,19 +315,28 @@ cdef class KernelTables:
         if n_threads < 1:
             raise ValueError(f"n_threads must be >= 1, got {n_threads}")
         cdef int64_t longest = self._check_chunk(tokens, offsets)
+        cdef int32_t[::1] stop_v
+        if stop is not None:
+            stop_v = stop
+            if stop_v.shape[0] < 1:
+                raise ValueError("stop must be an int32 array of at least one element")
         if n_sent == 0:
-            return (0.0, 0, 0, 0, 0)
+            return (0.0, 0, 0, 0, 0, None)
 
         # Shard boundaries: sentence indices splitting the chunk's words into equal parts,
         # several per thread, handed out dynamically: a thread that loses its core for a
         # while (to the reader thread, or another process) leaves its remaining shards to
         # the others instead of making them wait at the end of the chunk. Each shard has
         # its own RNG seeded from (seed, shard), so one thread gives the same result
-        # whatever the order, and the result does not depend on timing.
+        # whatever the order, and the result does not depend on timing. A resumed chunk
+        # keeps the shards it was stopped with.
         cdef int64_t want = <int64_t>n_threads * SHARDS_PER_THREAD
         cdef int n_shards = <int>(want if want < n_sent else n_sent)
+        if resume_at is not None:
+            n_shards = len(resume_at)
         bounds = np.searchsorted(np.asarray(offsets), np.linspace(0, n_tok, n_shards + 1)[1:-1])
         cdef int64_t[::1] sb = np.concatenate(([0], bounds, [n_sent])).astype(np.int64)
+        cdef int64_t[:, ::1] start = _resume_positions(resume_at, sb, offsets)
 
         # One thread shares its cache with nobody: no private hot rows, and the exact
         # updates the reference tests pin down.
@@ -313,15 +347,24 @@ cdef class KernelTables:
         if states == NULL:
             raise MemoryError()
         cdef int k
+        stopped_at = np.empty((n_shards, 2), np.int64)
+        cdef int64_t[:, ::1] at = stopped_at
+        cdef int unfinished = 0
         try:
             for k in range(n_shards):
                 states[k] = fw2v_thread_new(&self.p, <uint64_t>shard_seed(seed, k), longest)
                 if states[k] == NULL:
                     raise MemoryError("could not allocate thread scratch buffers")
+                states[k].resume_sentence = start[k, 0]
+                states[k].resume_word = start[k, 1]
+                states[k].stop_sentence = sb[k + 1]
+                states[k].stop_word = 0
+            if stop is not None:
+                self.p.stop = &stop_v[0]
             with nogil:
                 for k in prange(n_shards, schedule="dynamic", chunksize=1,
                                 num_threads=n_threads):
-                    if sb[k + 1] > sb[k]:
+                    if start[k, 0] < sb[k + 1]:
                         fw2v_train_sentences(&self.p, states[k], &tokens[0], &offsets[0],
                                              sb[k], sb[k + 1], words_before + offsets[sb[k]])
             loss = 0.0
@@ -333,9 +376,14 @@ cdef class KernelTables:
                 words += states[k].words
                 kept += states[k].kept_words
                 examples += states[k].examples
+                at[k, 0] = states[k].stop_sentence
+                at[k, 1] = states[k].stop_word
+                if at[k, 0] < sb[k + 1]:
+                    unfinished = 1
                 if states[k].status != FW2V_OK:
                     status = states[k].status
         finally:
+            self.p.stop = NULL
             for k in range(n_shards):
                 fw2v_thread_free(states[k])
             free(states)
@@ -344,7 +392,7 @@ cdef class KernelTables:
             self.p.hot_hs_rows = 0
         if status == FW2V_ERR_NONFINITE:
             raise FloatingPointError("non-finite value in the weights")
-        return (loss, loss_terms, words, kept, examples)
+        return (loss, loss_terms, words, kept, examples, stopped_at if unfinished else None)
 
     cdef int64_t _check_chunk(self, const int32_t[::1] tokens,
                               const int64_t[::1] offsets) except -1:
@@ -377,9 +425,10 @@ cdef class KernelTables:
                 const int32_t[:, ::1] negs, float alpha):
         """Test hook: apply exactly the kernel's update for one example, no RNG involved.
 
-        ``kind`` is ``"sg_pair"`` (each context word against ``negs[m]``), ``"sg_batch"`` or
-        ``"cbow"`` (all context words against ``negs[0]``). ``negs`` has shape
-        (len(ctx) or 1, negative). Returns ``(loss, loss_terms)``.
+        ``kind`` is ``"sg_pair"`` (each context word against ``negs[m]``), ``"sg_batch"`` (the
+        context words in blocks of at most ``BATCH_CONTEXTS``, block ``b`` against ``negs[b]``)
+        or ``"cbow"`` (all context words against ``negs[0]``). ``negs`` has shape
+        (rows, negative), rows being len(ctx), the blocks or 1. Returns ``(loss, loss_terms)``.
         """
         cdef int64_t V = self.p.vocab_size
         cdef int n_ctx = <int>ctx.shape[0]
@@ -392,7 +441,9 @@ cdef class KernelTables:
             if ctx[m] < 0 or ctx[m] >= V:
                 raise ValueError("context id out of range")
         if self.p.negative > 0:
-            if negs.shape[1] != self.p.negative or negs.shape[0] < (n_ctx if kind == "sg_pair" else 1):
+            rows_needed = (n_ctx if kind == "sg_pair" else
+                           fw2v_batch_blocks(n_ctx) if kind == "sg_batch" else 1)
+            if negs.shape[1] != self.p.negative or negs.shape[0] < rows_needed:
                 raise ValueError("negs has the wrong shape")
             for m in range(negs.shape[0]):
                 for j in range(negs.shape[1]):
@@ -422,3 +473,25 @@ cdef class KernelTables:
         finally:
             fw2v_thread_free(t)
         return result
+
+
+def _resume_positions(resume_at, const int64_t[::1] sb, const int64_t[::1] offsets):
+    """Each shard's starting (sentence, position): ``resume_at`` checked against the shard
+    bounds ``sb``, or every shard from its first sentence."""
+    cdef int n_shards = sb.shape[0] - 1
+    if resume_at is None:
+        start = np.zeros((n_shards, 2), np.int64)
+        start[:, 0] = np.asarray(sb[:n_shards])
+        return start
+    start = np.array(resume_at, dtype=np.int64)
+    if start.ndim != 2 or start.shape[1] != 2:
+        raise ValueError(f"resume_at must have shape (shards, 2), got {start.shape}")
+    cdef int64_t[:, ::1] st = start
+    cdef int k
+    for k in range(n_shards):
+        s, w = st[k, 0], st[k, 1]
+        if not sb[k] <= s <= sb[k + 1] or w < 0:
+            raise ValueError(f"resume_at[{k}] = ({s}, {w}) is outside shard {k}")
+        if s == sb[k + 1] and w != 0 or s < sb[k + 1] and w > offsets[s + 1] - offsets[s]:
+            raise ValueError(f"resume_at[{k}] = ({s}, {w}) is past the end of its sentence")
+    return start

@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
+from fastw2v._stop import Interrupted, terminate_raises
 from fastw2v.config import Param, params
 
 #: Training parameters and the flag that sets each (word2vec.c's where it has one), for
@@ -204,8 +206,8 @@ def _add_checkpoint_flags(p: argparse.ArgumentParser) -> None:
     ck.add_argument(
         "--save-on-interrupt",
         action="store_true",
-        help="on Ctrl-C, write -output/--save-model/--checkpoint from the weights so "
-        "far (exit status 130 either way)",
+        help="on Ctrl-C, SIGTERM or SIGHUP, write -output/--save-model/--checkpoint from "
+        "the weights so far (exit status 128 + the signal either way: 130 for Ctrl-C)",
     )
 
 
@@ -277,16 +279,17 @@ def _run_train(args: argparse.Namespace) -> int:
             checkpoint_words=args.checkpoint_every,
             checkpoint_seconds=args.checkpoint_minutes * 60 if args.checkpoint_minutes else None,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        why = f"interrupted ({exc})" if isinstance(exc, Interrupted) else "interrupted"
         if args.save_on_interrupt:
             _write_outputs(model, args)
-            print("fastw2v train: interrupted; saved the weights trained so far", file=sys.stderr)
+            print(f"fastw2v train: {why}; saved the weights trained so far", file=sys.stderr)
         else:
             print(
-                "fastw2v train: interrupted; nothing saved (--save-on-interrupt saves)",
+                f"fastw2v train: {why}; nothing saved (--save-on-interrupt saves)",
                 file=sys.stderr,
             )
-        return 130
+        return _interrupt_status(exc)
     if args.debug >= 1:
         print(
             f"Trained {result.words} words in {result.seconds:.1f}s: "
@@ -541,6 +544,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt_status(exc: KeyboardInterrupt) -> int:
+    """The shell's status for a command ended by a signal: 128 + its number (130: Ctrl-C)."""
+    return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
+
+
 def _version() -> str:
     try:
         from importlib.metadata import version
@@ -554,10 +562,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fastw2v`` console command."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
+        # SIGTERM and SIGHUP unwind like Ctrl-C: partial outputs' temporary files removed
+        with terminate_raises():
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt as exc:
         print("fastw2v: interrupted", file=sys.stderr)
-        return 130
+        return _interrupt_status(exc)
     except BrokenPipeError:
         return 141
     except _REPORTED as exc:

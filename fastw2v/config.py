@@ -220,7 +220,9 @@ class TrainConfig:
         between chunks).
     kernel : {"auto", "batched", "pair"}
         Skip-gram kernel: "batched" shares one set of noise words across a window and
-        updates all its pairs at once (pWord2Vec); "pair" is word2vec.c's pair-at-a-time loop.
+        updates all its pairs at once (pWord2Vec), in blocks of at most 10 context words
+        each with its own noise words (a whole wide window in one step diverged);
+        "pair" is word2vec.c's pair-at-a-time loop.
         "auto" (default) batches negative sampling and takes the pair loop with
         hierarchical softmax: there every pair of a window shares the centre's whole Huffman
         path, root included, and one simultaneous step on those rows costs analogy accuracy
@@ -311,7 +313,7 @@ class TrainConfig:
     )
     batch_words: int = param(
         1 << 20,
-        "words per kernel call; progress, checkpoints and Ctrl-C act between calls",
+        "words per kernel call; progress and checkpoints act between calls",
         "--batch-words",
         lo=1,
         metavar="N",

@@ -162,9 +162,10 @@ class Word2Vec:
         The learning rate decays linearly from ``alpha`` to ``min_alpha`` over this call's
         epochs. Calling ``train`` again continues from the current weights.
 
-        Ctrl-C (SIGINT) stops training after the chunk in progress (well under a second or
-        two) and raises :class:`KeyboardInterrupt`; the model is then consistent and
-        ``save`` writes a checkpoint that ``train(..., resume=True)`` continues.
+        Ctrl-C, SIGTERM or SIGHUP stops training within a centre word, raising
+        :class:`fastw2v._stop.Interrupted` (a KeyboardInterrupt); ``save`` then writes a
+        checkpoint that ``train(..., resume=True)`` continues (at one thread to the bit). A
+        second signal raises at once, and that model cannot resume.
 
         Parameters
         ----------
@@ -249,9 +250,8 @@ class Word2Vec:
                 corpus, state, recording, self._clear_resume, self._wv_reset, _describe(source)
             )
         except KeyboardInterrupt:
-            # The weights hold every chunk counted in `state`: record where training stood,
-            # so that save() writes a checkpoint that train(resume=True) continues.
-            self._resume = asdict(state)
+            # save() writes a checkpoint that resumes, unless a second signal tore a call.
+            self._resume = None if trainer.torn else asdict(state)
             raise
         finally:
             self._wv_reset()

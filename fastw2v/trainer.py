@@ -16,7 +16,6 @@ word count, its rank's seed and its synchronisation hook.
 from __future__ import annotations
 
 import queue
-import signal
 import sys
 import threading
 import time
@@ -29,6 +28,7 @@ import numpy as np
 
 from fastw2v import _train
 from fastw2v._atomic import check_writable
+from fastw2v._stop import StopFlag
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import Recording, id_chunks
@@ -161,6 +161,9 @@ class Progress:
     examples: int = 0
     seconds: float = 0.0
     finished: list = field(default_factory=list)  # EpochStats of finished epochs, as dicts
+    # chunk `chunk` as a stop left it part trained: {"before": words trained before it,
+    # "at": where each shard stopped} (see KernelTables.train_chunk's resume_at)
+    partial: dict | None = None
 
     @classmethod
     def start(
@@ -339,6 +342,7 @@ class Trainer:
         self.options = options
         self.callbacks = callbacks
         self.alpha0, self.alpha1 = cfg.learning_rate, cfg.final_learning_rate
+        self.torn = False  # a second signal cut a kernel call short: see run()
 
     def run(
         self,
@@ -373,8 +377,9 @@ class Trainer:
         bar = _progress_bar(state.total_words, opts.progress, initial=state.done)
         self.callbacks.train_begin()
         on_start()
+        stop = StopFlag()
         try:
-            with _InterruptFlag() as stop:
+            with stop:
                 while state.epoch < state.epochs:
                     replay = cache is not None and state.epoch > first_epoch
                     if not replay and recording is not None:
@@ -395,6 +400,11 @@ class Trainer:
                         )
                     on_epoch()
                     self.callbacks.epoch_end(stats)
+        except KeyboardInterrupt:
+            # After a second signal tore a kernel call, part of a chunk is in the weights
+            # but recorded nowhere: the state can then not be resumed.
+            self.torn = stop.torn
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -449,8 +459,9 @@ class Trainer:
                 cache.append((tokens, offsets))
             if chunk_no < state.chunk:
                 continue  # trained before the checkpoint we resumed from
-            self._train_chunk(tables, state, tokens, offsets)
-            state.chunk = chunk_no + 1
+            self._train_chunk(tables, state, tokens, offsets, stop)
+            if state.partial is None:
+                state.chunk = chunk_no + 1
             state.seconds = time.perf_counter() - t0
             if opts.chunk_hook is not None:
                 reported = opts.chunk_hook(state.local)
@@ -458,22 +469,43 @@ class Trainer:
                     state.done = int(reported)
             _show_progress(bar, state, self.alpha0, self.alpha1)
             if stop.requested:
-                raise KeyboardInterrupt
+                raise stop.exception()
             self._maybe_checkpoint(state)
 
     def _train_chunk(
-        self, tables: Any, state: Progress, tokens: np.ndarray, offsets: np.ndarray
+        self,
+        tables: Any,
+        state: Progress,
+        tokens: np.ndarray,
+        offsets: np.ndarray,
+        stop: StopFlag,
     ) -> None:
+        """One kernel call, in :meth:`StopFlag.run` so that a signal stops it within a
+        centre word; a chunk a stop left part trained continues where each shard stopped."""
         epoch = self.options.epochs_before + state.epoch
         seed = chunk_seed(self.options.seed, epoch, state.chunk)
+        part = state.partial
+        before = state.done if part is None else part["before"]
         try:
-            tallies = tables.train_chunk(tokens, offsets, state.done, seed, self.options.threads)
+            *tallies, stopped_at = stop.run(
+                tables.train_chunk,
+                tokens,
+                offsets,
+                before,
+                seed,
+                self.options.threads,
+                stop=stop.flag,
+                resume_at=None if part is None else part["at"],
+            )
         except FloatingPointError:
             raise FloatingPointError(
                 f"training diverged in epoch {epoch + 1}: a weight became NaN or infinite; "
                 f"lower alpha (now {self.cfg.learning_rate})"
             ) from None
-        state.add_chunk(tallies)
+        state.partial = None
+        if stopped_at is not None:
+            state.partial = {"before": before, "at": stopped_at.tolist()}
+        state.add_chunk(tuple(tallies))
 
     def _maybe_checkpoint(self, state: Progress) -> None:
         opts = self.options
@@ -485,33 +517,6 @@ class Trainer:
         ):
             opts.checkpoint(asdict(state))
             self._saved = (time.monotonic(), state.done)
-
-
-class _InterruptFlag:
-    """While active, the first SIGINT only sets ``requested`` (training stops cleanly after
-    the running chunk); a second one interrupts at once. Inactive outside the main thread,
-    where signal handlers cannot be installed."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __enter__(self) -> _InterruptFlag:
-        if threading.current_thread() is threading.main_thread():
-            try:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-            except ValueError:
-                self._previous = None
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
 
 
 class _Prefetch:

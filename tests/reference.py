@@ -107,6 +107,25 @@ def sg_batch(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
     return loss
 
 
+BATCH_CONTEXTS = 10
+"""Most context words one batched skip-gram step takes (the kernel's FW2V_BATCH_CONTEXTS)."""
+
+
+def window_blocks(n_ctx: int, block: int = BATCH_CONTEXTS) -> list[tuple[int, int]]:
+    """ceil(n_ctx / block) contiguous blocks of nearly equal size, as [lo, hi) bounds."""
+    blocks = -(-n_ctx // block)
+    return [(b * n_ctx // blocks, (b + 1) * n_ctx // blocks) for b in range(blocks)]
+
+
+def sg_window(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
+    """Batched skip-gram on a whole window: one sg_batch step per block of at most
+    BATCH_CONTEXTS contexts, block b against the noise words negs[b], one after the other."""
+    return sum(
+        sg_batch(w, ctxs[lo:hi], centre, negs[b], alpha, hs_tables, negative)
+        for b, (lo, hi) in enumerate(window_blocks(len(ctxs)))
+    )
+
+
 def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True, softmax=False):
     """CBOW: mean (or sum) of the context rows predicts centre; each context row gets dh."""
     h = np.sum([w["in"][c] for c in ctxs], axis=0)

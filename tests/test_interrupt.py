@@ -251,3 +251,154 @@ def test_unwritable_output_is_refused_before_training(tmp_path, capsys):
         ]
     )
     assert rc == 1 and "not writable" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- stopping within a chunk
+
+
+def long_line_corpus(n_words=300_000, vocab=2_000, seed=0):
+    """Sentences of 1000 words: with a window of 100 every centre word has ~200 contexts."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in rng.zipf(1.2, n_words) % vocab]
+    return [words[i : i + 1000] for i in range(0, n_words, 1000)]
+
+
+# One chunk per epoch, taking many seconds: the stop must not wait for it.
+SLOW = dict(
+    sg=1,
+    vector_size=64,
+    window=100,
+    negative=25,
+    sample=0,
+    min_count=1,
+    epochs=2,
+    workers=1,
+    seed=3,
+    batch_words=10**7,
+    progress=False,
+)
+
+
+def signal_self_after(seconds, signum=signal.SIGINT):
+    import threading
+
+    sent = []
+
+    def fire():
+        sent.append(time.monotonic())
+        os.kill(os.getpid(), signum)
+
+    threading.Timer(seconds, fire).start()
+    return sent
+
+
+def test_sigint_stops_within_a_chunk_and_resume_is_bit_identical(tmp_path):
+    """A stop in the middle of a chunk of many seconds comes within a fraction of a second;
+    the model records where each shard stopped, and resuming gives the uninterrupted
+    run's vectors to the bit (one thread)."""
+    sentences = long_line_corpus(20_000)
+    params = dict(SLOW, epochs=1, vector_size=32)  # about a second of training
+    model = Word2Vec(**params)
+    model.build_vocab(sentences)
+    sent = signal_self_after(0.2)
+    with pytest.raises(KeyboardInterrupt):
+        model.train(sentences)
+    latency = time.monotonic() - sent[0]
+    assert latency < 1.0, f"stopped {latency:.2f} s after SIGINT"
+    partial = model._resume["partial"]
+    assert partial is not None and model._resume["chunk"] == 0
+    path = tmp_path / "m.fw2v"
+    model.save(path)
+    resumed = Word2Vec.load(path)
+    resumed.train(sentences, resume=True)
+    straight = Word2Vec(sentences, **params)
+    assert resumed.w_in.tobytes() == straight.w_in.tobytes()
+    assert resumed.w_out_ns.tobytes() == straight.w_out_ns.tobytes()
+    assert resumed.last_result.words == straight.last_result.words == 20_000
+
+
+def test_second_signal_raises_at_once():
+    """The first signal only raises the flag (here nothing polls it: the call sleeps on);
+    the second raises at once, and the model's state is marked as torn."""
+    from fastw2v._stop import Interrupted, StopFlag
+
+    with StopFlag() as stop:
+        sent = signal_self_after(0.2)
+        signal_self_after(0.4, signal.SIGTERM)
+        with pytest.raises(Interrupted) as info:
+            stop.run(time.sleep, 30)
+        assert time.monotonic() - sent[0] < 0.2 + 1.5  # the second, plus the grace second
+    assert info.value.signum == signal.SIGTERM
+    assert stop.signum == signal.SIGINT and stop.flag[0] == 1 and stop.torn
+
+
+def test_signal_handlers_are_restored_after_training():
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    Word2Vec(corpus(50), **KW)
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def write_long_lines(path, n_words):
+    path.write_text("\n".join(" ".join(s) for s in long_line_corpus(n_words)) + "\n")
+
+
+def start_slow_cli(tmp_path, *extra):
+    corpus_path = tmp_path / "long.txt"
+    write_long_lines(corpus_path, 200_000)
+    out = tmp_path / "v.txt"
+    args = cli_args(corpus_path, out, "-window", "100", "-negative", "25", "-sample", "0")
+    args[args.index("-debug") + 1] = "1"  # prints the vocabulary size as training starts
+    args[args.index("--batch-words") + 1] = str(10**7)  # one chunk per epoch
+    args += extra
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()  # "Vocab size: ...": training starts now
+    assert line.startswith("Vocab size"), line
+    time.sleep(1.0)
+    assert proc.poll() is None
+    return proc, out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_a_slow_chunk_within_a_second(tmp_path, signum):
+    proc, out = start_slow_cli(tmp_path)
+    t0 = time.monotonic()
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 2.0  # the stop, and the interpreter's exit
+    assert proc.returncode == 128 + signum
+    assert "interrupted" in err and "nothing saved" in err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.txt"]  # no temporary files
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_save_on_interrupt(tmp_path, signum):
+    model_path = tmp_path / "m.fw2v"
+    proc, out = start_slow_cli(tmp_path, "--save-on-interrupt", "--save-model", str(model_path))
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum
+    assert "saved the weights" in err
+    kv = KeyedVectors.load_word2vec_format(out)
+    assert len(kv.words) > 1000 and np.all(np.isfinite(kv.vectors))
+    m = Word2Vec.load(model_path)
+    assert m._resume is not None and m._resume["partial"] is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.txt", "m.fw2v", "v.txt"]
+
+
+def test_two_quick_sigints_exit_at_once_leaving_no_partial_file(tmp_path):
+    """Ctrl-C twice in a row: whether the second lands in the stopping kernel call or in
+    --save-on-interrupt's writes, the command ends at once, and what is on disk is either
+    a complete vectors file or none (no temporary file left behind)."""
+    proc, out = start_slow_cli(tmp_path, "--save-on-interrupt")
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 2.0
+    assert proc.returncode == 130
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names in (["long.txt"], ["long.txt", "v.txt"])
+    if out.exists():
+        assert np.all(np.isfinite(KeyedVectors.load_word2vec_format(out).vectors))

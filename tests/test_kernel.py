@@ -251,6 +251,47 @@ def test_cbow_sum_context_gradient_matches_finite_differences():
         assert num == pytest.approx(gh[i], abs=1e-6)
 
 
+def test_window_blocks_match_the_kernel():
+    from fastw2v import _train
+
+    assert _train.BATCH_CONTEXTS == ref.BATCH_CONTEXTS
+    assert ref.window_blocks(10) == [(0, 10)]  # the default window: one block, as before
+    assert ref.window_blocks(11) == [(0, 5), (5, 11)]
+    assert ref.window_blocks(200)[-1] == (190, 200) and len(ref.window_blocks(200)) == 20
+
+
+@pytest.mark.parametrize(("negative", "hs"), LAYERS, ids=LAYER_IDS)
+@pytest.mark.parametrize("steps", [1, 100])
+def test_wide_batched_window_matches_reference_in_blocks(negative, hs, steps):
+    """A window of more than BATCH_CONTEXTS contexts is stepped on block by block, each
+    block against its own noise words."""
+    rng = np.random.default_rng(zlib.crc32(repr(("wide", negative, hs, steps)).encode()))
+    window = 16
+    tables, cw, rw, tree = make_problem(rng, negative=negative, hs=hs, batched=1, window=window)
+    hs_tables = tree if hs else None
+    initial = rw["in"].copy()
+    total_c = total_r = 0.0
+    for step in range(steps):
+        n_ctx = 2 * window if step == 0 else int(rng.integers(1, 2 * window + 1))
+        ctx = rng.integers(0, V, n_ctx).astype(np.int32)
+        centre = int(rng.integers(0, V))
+        blocks = len(ref.window_blocks(n_ctx))
+        negs = rng.integers(0, V, (blocks, max(negative, 0))).astype(np.int32)
+        loss_c, _ = tables.example("sg_batch", ctx, centre, negs, 0.05)
+        total_c += loss_c
+        total_r += ref.sg_window(rw, ctx, centre, negs, 0.05, hs_tables, negative > 0)
+    assert_close(cw, rw, 2e-5 if steps == 1 else 5e-4)
+    assert total_c == pytest.approx(total_r, rel=1e-4)
+    assert not np.allclose(rw["in"], initial)
+
+
+def test_wide_batched_window_needs_a_noise_row_per_block():
+    tables, *_ = make_problem(np.random.default_rng(0), batched=1, window=8)
+    ctx = np.arange(12, dtype=np.int32)  # two blocks
+    with pytest.raises(ValueError, match="wrong shape"):
+        tables.example("sg_batch", ctx, 13, np.zeros((1, 3), np.int32), 0.05)
+
+
 def test_train_chunk_rejects_bad_ids():
     tables, *_ = make_problem(np.random.default_rng(0))
     with pytest.raises(ValueError, match="out of range"):
@@ -279,6 +320,120 @@ def test_train_chunk_is_deterministic_with_one_thread():
         outs.append((stats, [a.tobytes() for a in cw]))
     assert outs[0] == outs[1]
     assert outs[0][0][2] == 500  # words counted
+
+
+def make_stop_problem(kind, dim=32):
+    """A chunk of a few hundred thousand words that trains for a good fraction of a second,
+    with subsampling on (its draws must be replayed too)."""
+    rng = np.random.default_rng(zlib.crc32(kind.encode()))
+    sg, batched = kind != "cbow", kind == "sg_batch"
+    tables, cw, _, _ = make_problem(
+        rng, sg=sg, negative=4, hs=1, batched=batched, window=8, dim=dim
+    )
+    keep = rng.uniform(0.5, 1.0, V).astype(np.float32)
+    w_in, w_ns, w_hs = cw
+    codes, points, offsets = tree_tables(rng.integers(1, 100, V))
+    tables = KernelTables(
+        w_in,
+        w_ns,
+        w_hs,
+        keep,
+        np.ones(V, np.float32),
+        np.arange(V, dtype=np.int32),
+        codes,
+        points,
+        offsets,
+        sg=sg,
+        cbow_mean=1,
+        window=8,
+        negative=4,
+        hs=1,
+        batched=batched,
+        compute_loss=1,
+        alpha=0.025,
+        min_alpha=0.0001,
+        total_words=10**6,
+    )
+    tokens = rng.integers(0, V, 400_000).astype(np.int32)
+    offsets = np.concatenate((np.arange(0, 400_000, 1000), [400_000])).astype(np.int64)
+    return tables, cw, tokens, offsets
+
+
+def stop_after(flag, seconds):
+    import threading
+
+    timer = threading.Timer(seconds, lambda: flag.__setitem__(0, 1))
+    timer.start()
+    return timer
+
+
+@pytest.mark.parametrize("kind", ["sg_batch", "sg_pair", "cbow"])
+def test_stop_mid_chunk_then_resume_is_bit_identical(kind):
+    """Wherever the stop flag catches the kernel, the (sentence, position) it returns lets a
+    second call finish the chunk exactly as one uninterrupted call (one thread)."""
+    tables, cw, tokens, offsets = make_stop_problem(kind)
+    initial = [a.copy() for a in cw]
+    straight = tables.train_chunk(tokens, offsets, 1000, 9, 1)
+    expected = [a.copy() for a in cw]
+    assert straight[5] is None
+    for delay in (0.05, 0.01, 0.002):
+        for a, b in zip(cw, initial):
+            a[...] = b
+        flag = np.zeros(1, np.int32)
+        stop_after(flag, delay)
+        first = tables.train_chunk(tokens, offsets, 1000, 9, 1, stop=flag)
+        if first[5] is not None:
+            break
+    else:
+        pytest.skip("the chunk always finished before the stop (machine too fast)")
+    at = first[5]
+    assert at.shape == (4, 2) and first[2] < straight[2]
+    rest = tables.train_chunk(tokens, offsets, 1000, 9, 1, resume_at=at)
+    assert rest[5] is None
+    for a, b in zip(cw, expected):
+        assert a.tobytes() == b.tobytes()
+    # tallies: each sentence counted once, by the call that finished it
+    for i in (1, 2, 3, 4):
+        assert first[i] + rest[i] == straight[i]
+    assert first[0] + rest[0] == pytest.approx(straight[0], rel=1e-9)
+
+
+def test_stop_and_resume_on_two_threads_count_every_sentence_once():
+    tables, cw, tokens, offsets = make_stop_problem("sg_batch")
+    flag = np.zeros(1, np.int32)
+    stop_after(flag, 0.01)
+    first = tables.train_chunk(tokens, offsets, 0, 5, 2, stop=flag)
+    if first[5] is None:
+        pytest.skip("the chunk finished before the stop (machine too fast)")
+    assert first[5].shape == (8, 2)
+    rest = tables.train_chunk(tokens, offsets, 0, 5, 1, resume_at=first[5])  # one thread now
+    assert first[2] + rest[2] == len(tokens)
+    assert all(np.isfinite(a).all() for a in cw)
+
+
+def test_raised_stop_flag_trains_nothing():
+    tables, cw, tokens, offsets = make_stop_problem("sg_batch", dim=8)
+    before = [a.copy() for a in cw]
+    out = tables.train_chunk(tokens, offsets, 0, 3, 1, stop=np.ones(1, np.int32))
+    assert out[1:5] == (0, 0, 0, 0)
+    starts = np.searchsorted(offsets, np.linspace(0, len(tokens), 5)[:-1])
+    np.testing.assert_array_equal(out[5], np.stack([starts, np.zeros(4, int)], axis=1))
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(cw, before))
+
+
+def test_resume_positions_are_checked():
+    tables, _, tokens, offsets = make_stop_problem("cbow", dim=8)
+    good = np.array([[0, 0], [100, 0], [200, 0], [300, 0]])
+    for bad, match in [
+        (good[:, :1], "shape"),
+        (np.array([[0, 0], [99, 0], [200, 0], [300, 0]]), "outside shard 1"),
+        (np.array([[0, 1001], [100, 0], [200, 0], [300, 0]]), "past the end"),
+        (np.array([[100, 1], [100, 0], [200, 0], [300, 0]]), "past the end"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            tables.train_chunk(tokens, offsets, 0, 3, 1, resume_at=bad)
+    with pytest.raises(ValueError, match="stop"):
+        tables.train_chunk(tokens, offsets, 0, 3, 1, stop=np.zeros(0, np.int32))
 
 
 def make_softmax_problem(rng, sg):

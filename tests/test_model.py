@@ -110,6 +110,36 @@ def test_one_thread_is_bit_for_bit_reproducible(sg, hs, kernel):
     assert a[0] != c[0]
 
 
+@pytest.mark.parametrize("hs", [0, 1])
+def test_batched_kernel_is_stable_at_a_very_wide_window(hs):
+    """Window 100, one noise word, alpha 0.05: stepping on all 200 contexts of a window at
+    once diverged (NaN) where the pair kernel trains; blocks of at most 10 contexts train
+    to finite vectors with about the pair kernel's loss."""
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in rng.zipf(1.3, 20_000) % 500]
+    sentences = [words[i : i + 1000] for i in range(0, len(words), 1000)]
+    params = dict(
+        sg=1,
+        window=100,
+        negative=1,
+        hs=hs,
+        sample=0,
+        alpha=0.05,
+        vector_size=32,
+        min_count=1,
+        epochs=3,
+        workers=1,
+        seed=1,
+        progress=False,
+        compute_loss=True,
+    )
+    batched = Word2Vec(sentences, kernel="batched", **params)
+    pair = Word2Vec(sentences, kernel="pair", **params)
+    assert np.all(np.isfinite(batched.w_in))
+    assert np.abs(batched.w_in).max() < 10
+    assert batched.last_result.loss < 1.1 * pair.last_result.loss
+
+
 def test_loss_falls_and_words_are_counted():
     model = Word2Vec(
         CORPUS, vector_size=16, sg=1, min_count=1, sample=0, epochs=4, workers=2, progress=False
