@@ -12,7 +12,6 @@ batch of queries is one matrix product per block of rows.
 from __future__ import annotations
 
 import argparse
-import mmap
 import os
 import re
 import sys
@@ -434,26 +433,7 @@ class KeyedVectors:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
-        for word in self.words[:count]:
-            if not word or _WHITESPACE.search(word):
-                raise ValueError(
-                    f"cannot write word {word!r} in word2vec format: "
-                    "it is empty or holds whitespace"
-                )
-        rows = self.vectors[:count]
-        header = f"{count} {self.vector_size}\n"
-        if binary:
-            little = rows.astype("<f4", copy=False)
-            with atomic_write(path, "wb") as fh:
-                fh.write(header.encode("ascii"))
-                for word, row in zip(self.words[:count], little):
-                    fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
-        else:
-            template = " ".join(["%.9g"] * self.vector_size)
-            with atomic_write(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(header)
-                for word, row in zip(self.words[:count], rows.tolist()):
-                    fh.write(f"{word} {template % tuple(row)}\n")
+        formats.write_word2vec(path, self.words[:count], self.vectors[:count], binary)
 
     @classmethod
     def load_word2vec_format(
@@ -462,8 +442,12 @@ class KeyedVectors:
         binary: bool | None = None,
         limit: int | None = None,
         unicode_errors: str = "strict",
+        no_header: bool | None = None,
     ) -> KeyedVectors:
-        """Read a word2vec text or binary file (ours, word2vec.c's, gensim's...).
+        """Read a word2vec text or binary file (ours, word2vec.c's, gensim's, GloVe's...).
+
+        Plain files and gzip, bz2 or xz compressed ones (``.bin.gz``, ``.txt.gz``: detected
+        from the content) are read by C code, in blocks, straight into the matrix.
 
         Parameters
         ----------
@@ -476,6 +460,10 @@ class KeyedVectors:
         unicode_errors : str
             How to handle invalid UTF-8 in words (``"strict"``, ``"replace"``, ``"ignore"``).
             Binary files cut from larger ones sometimes hold a truncated character.
+        no_header : bool, optional
+            True for a text file without the ``"V D"`` header line (GloVe's format: the
+            lines are counted first); by default such a file is recognised when its first
+            line is a word and two or more numbers rather than a header.
 
         Raises
         ------
@@ -483,27 +471,7 @@ class KeyedVectors:
             For a malformed, truncated or inconsistent file: the message names the file,
             the line (text) or vector number (binary) and what was expected there.
         """
-        path = Path(path)
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be >= 0, got {limit}")
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size == 0:
-                raise ValueError(f"{path}: empty file, expected a 'V D' header line")
-            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        try:
-            n_words, dim, body = formats.parse_header(data, path)
-            if binary is None:
-                binary = formats.looks_binary(data, body, dim)
-            wanted = n_words if limit is None else min(n_words, limit)
-            reader = formats.read_binary if binary else formats.read_text
-            # With a limit the rest of the file is not looked at, so it is not checked either.
-            words, vectors = reader(
-                data, body, n_words, dim, wanted, path, unicode_errors, limit is None
-            )
-        finally:
-            data.close()
-        formats.check_finite(vectors, words, path, binary)
-        words, vectors = formats.drop_duplicates(words, vectors, path)
+        words, vectors = formats.read_word2vec(path, binary, limit, unicode_errors, no_header)
         return cls(words, vectors)
 
     # ------------------------------------------------------------------ native format
