@@ -116,7 +116,7 @@ extensions = [
     ),
     Extension(
         "fastw2v._vecio",
-        sources=["fastw2v/_vecio.pyx", "csrc/fw2v_vecio.c"],
+        sources=["fastw2v/_vecio.pyx", "csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"],
         include_dirs=["csrc"],
         define_macros=macros,
         extra_compile_args=compile_args,

@@ -97,6 +97,10 @@ int fw2v_format_g9(float value, char *out);
 /* Native format: first row of rows[0:n_rows, dim] holding a NaN or infinity, or -1. */
 int64_t fw2v_first_nonfinite(const float *rows, int64_t n_rows, int64_t dim, int threads);
 
+/* fw2v_sigbus.c: remember a memory-mapped file, so that a SIGBUS reading it prints one
+ * line naming it (then the previous handler runs as before). 0, or -1 if sigaction fails. */
+int fw2v_sigbus_note(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,7 @@ cdef extern from "fw2v_vecio.h" nogil:
                          int64_t *offsets, int64_t *lens)
     int fw2v_format_g9(float value, char *out)
     int64_t fw2v_first_nonfinite(const float *rows, int64_t n_rows, int64_t dim, int threads)
+    int fw2v_sigbus_note(const char *path)
 
 MORE = FW2V_VEC_MORE
 FULL = FW2V_VEC_FULL
@@ -221,3 +222,10 @@ def first_nonfinite(const float[:, ::1] rows, int threads) -> int:
     with nogil:
         row = fw2v_first_nonfinite(&rows[0, 0], rows.shape[0], rows.shape[1], threads)
     return row
+
+
+def sigbus_note(path: str) -> None:
+    """Have a SIGBUS (the mapped file cut underneath) print one line naming ``path``."""
+    cdef bytes raw = path.encode("utf-8", "replace").replace(b"\n", b" ")
+    if fw2v_sigbus_note(raw):
+        raise OSError("sigaction(SIGBUS) failed")

@@ -534,6 +534,38 @@ def check_npy(path: Path) -> None:
         )
 
 
+def load_npy(path: Path, mmap: bool) -> np.ndarray:
+    """The native matrix: checked (:func:`check_npy`), then memory-mapped or read.
+
+    A mapped file is registered with the SIGBUS note (csrc/fw2v_sigbus.c): if another
+    process truncates it while mapped, the crash that follows says so in one line and
+    points to ``mmap=False``, which keeps a private copy immune to such changes.
+    """
+    check_npy(path)
+    try:
+        vectors = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{path}: cannot read the matrix ({exc})") from None
+    if mmap and isinstance(vectors, np.memmap):
+        _vecio.sigbus_note(str(Path(path).resolve()))
+    return vectors
+
+
+def check_native_finite(vectors: np.ndarray, words: Sequence[str], path: Path) -> None:
+    """Refuse a native matrix holding NaN or infinity, naming the row and its word.
+
+    One pass in C over all cores (a memory-mapped matrix is read from the page cache).
+    """
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or not vectors.flags.c_contiguous:
+        return
+    row = _vecio.first_nonfinite(vectors, default_threads())
+    if row >= 0:
+        raise ValueError(
+            f"{path}: row {row} (word {words[row]!r}) holds a NaN or an infinite value; "
+            "expected finite numbers"
+        )
+
+
 def _is_float(text: str) -> bool:
     try:
         float(text)

@@ -79,15 +79,22 @@ class KeyedVectors:
         words = list(words)
         if len(words) != vectors.shape[0]:
             raise ValueError(f"{len(words)} words but {vectors.shape[0]} vector rows")
-        key_to_index: dict[str, int] = {}
-        for i, word in enumerate(words):
-            if not isinstance(word, str):
-                raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
-            if word in key_to_index:
-                raise ValueError(
-                    f"duplicate word {word!r} at positions {key_to_index[word]} and {i}"
-                )
-            key_to_index[word] = i
+        # One C-speed pass for the usual case (millions of words read from a file); the
+        # loop below only runs to name the offending word.
+        try:
+            key_to_index: dict[str, int] = dict(zip(words, range(len(words))))
+        except TypeError:  # an unhashable "word"
+            key_to_index = {}
+        if len(key_to_index) != len(words) or not set(map(type, words)) <= {str}:
+            key_to_index = {}
+            for i, word in enumerate(words):
+                if not isinstance(word, str):
+                    raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
+                if word in key_to_index:
+                    raise ValueError(
+                        f"duplicate word {word!r} at positions {key_to_index[word]} and {i}"
+                    )
+                key_to_index[word] = i
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -512,8 +519,18 @@ class KeyedVectors:
         path : path-like
             The directory.
         mmap : bool
-            Memory-map the matrix read-only (instant, shared between processes) instead of
-            reading it into memory. Memory-mapped vectors cannot be trained further.
+            Memory-map the matrix read-only (fast, shared between processes) instead of
+            reading it into memory. Memory-mapped vectors cannot be trained further. A
+            mapped file must not be truncated or rewritten in place while in use (saves
+            by fastw2v replace files atomically, which is safe): that would end the
+            process with SIGBUS, announced by a one-line message naming the file. Pass
+            ``mmap=False`` for a private copy that no other process can change.
+
+        Raises
+        ------
+        ValueError
+            If the files are malformed or disagree, or the matrix holds NaN or infinity
+            (the message names the file, the row and its word).
         """
         directory = Path(path)
         if not (directory / _NATIVE_VECTORS).is_file() or not (directory / _NATIVE_VOCAB).is_file():
@@ -522,11 +539,7 @@ class KeyedVectors:
                 f"(expected {_NATIVE_VECTORS} and {_NATIVE_VOCAB})"
             )
         vectors_path = directory / _NATIVE_VECTORS
-        formats.check_npy(vectors_path)
-        try:
-            vectors = np.load(vectors_path, mmap_mode="r" if mmap else None, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise ValueError(f"{vectors_path}: cannot read the matrix ({exc})") from None
+        vectors = formats.load_npy(vectors_path, mmap)
         words: list[str] = []
         counts: list[int] = []
         vocab_path = directory / _NATIVE_VOCAB
@@ -555,6 +568,7 @@ class KeyedVectors:
                 f"but {_NATIVE_VOCAB} "
                 f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
             )
+        formats.check_native_finite(vectors, words, vectors_path)
         try:
             return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
         except ValueError as exc:
