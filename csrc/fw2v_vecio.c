@@ -88,6 +88,19 @@ static int row_finite(const float *row, int64_t dim)
 
 /* ------------------------------------------------------------------ binary */
 
+/* row_finite on little-endian float32 bytes as they are in the file. */
+static int row_finite_le(const char *bytes, int64_t dim)
+{
+    uint32_t all = 0;
+    for (int64_t j = 0; j < dim; j++) {
+        const unsigned char *b = (const unsigned char *)bytes + 4 * j;
+        uint32_t bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                        (uint32_t)b[3] << 24;
+        all |= ((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    return !all;
+}
+
 int fw2v_read_binary(fw2v_vecreader_t *r, const char *buf, int64_t len, int final,
                      int64_t *consumed, int64_t *detail)
 {
@@ -127,7 +140,9 @@ int fw2v_read_binary(fw2v_vecreader_t *r, const char *buf, int64_t len, int fina
             memcpy(row + j, &bits, 4);
         }
 #endif
-        if (r->first_nonfinite < 0 && !row_finite(row, r->dim)) r->first_nonfinite = r->done;
+        /* Checked on the source bytes, still in cache. */
+        if (r->first_nonfinite < 0 && !row_finite_le(buf + at + 1, r->dim))
+            r->first_nonfinite = r->done;
         r->done++;
         pos = at + 1 + n_bytes;
     }
