@@ -42,11 +42,54 @@ else:
     n = len(kv)
 seconds = time.perf_counter() - start
 if kind == "write":
+    if sys.argv[5] == "0":  # formatting and writing to the page cache, no fsync
+        import fastw2v.formats
+        fastw2v.formats.atomic_write = lambda path, mode: open(path, mode)
     start = time.perf_counter()
     kv.save_word2vec_format(sys.argv[4], binary=binary)
     seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "rows": n}))
 """
+
+# Ceilings: a matrix of the same size allocated and written once (what any reader pays for
+# its memory), and the file's bytes copied to a new file and fsynced (what a durable write
+# of them costs).
+_TOUCH = r"""
+import json, sys, time
+import numpy as np
+start = time.perf_counter()
+m = np.empty((int(sys.argv[1]), int(sys.argv[2])), dtype=np.float32)
+m[:] = 0
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def _touch(rows: int, dim: int, repeats: int) -> float:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), *sys.path])}
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", _TOUCH, str(rows), str(dim)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        runs.append(json.loads(out)["seconds"])
+    return min(runs)
+
+
+def _copy_fsync(path: Path) -> float:
+    out = path.with_name(path.name + ".copy")
+    start = time.perf_counter()
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        while block := src.read(1 << 20):
+            dst.write(block)
+        dst.flush()
+        os.fsync(dst.fileno())
+    seconds = time.perf_counter() - start
+    out.unlink()
+    return seconds
 
 
 def _child(args: list[str]) -> tuple[float, float]:
@@ -149,6 +192,8 @@ def _row(name: str, path: Path, binary: bool, dim: int, args, gensim: bool) -> d
     size = path.stat().st_size if path.is_file() else (path / "vectors.npy").stat().st_size
     cat = _cat(path if path.is_file() else path / "vectors.npy", args.repeats)
     row: dict = {"file": name, "MB": size / 1e6, "cat": cat}
+    rows = int(name.split(" × ")[0].split()[-1].replace(",", ""))
+    row["touch"] = _touch(rows, dim, args.repeats)
     if name.startswith("native"):
         row["read"], row["rss"] = _best(["native", str(path), "0", "1"], args.repeats)
         row["read_copy"], row["rss_copy"] = _best(["native", str(path), "0", "0"], args.repeats)
@@ -156,8 +201,11 @@ def _row(name: str, path: Path, binary: bool, dim: int, args, gensim: bool) -> d
     row["read"], row["rss"] = _best(["fastw2v", str(path), "1" if binary else "0"], args.repeats)
     if not name.endswith(".gz"):
         out = path.with_name(path.name + ".out")
-        row["write"], _ = _best(["write", str(path), "1" if binary else "0", str(out)], 1)
+        b = "1" if binary else "0"
+        row["write"], _ = _best(["write", str(path), b, str(out), "1"], 1)
+        row["write_nosync"], _ = _best(["write", str(path), b, str(out), "0"], args.repeats)
         out.unlink()
+        row["copy_fsync"] = _copy_fsync(path)
     if gensim:
         row["gensim"], row["gensim_rss"] = _child(["gensim", str(path), "1" if binary else "0"])
     return row
@@ -175,22 +223,24 @@ def _markdown(rows: list[dict], header: str) -> str:
     lines = [
         header,
         "",
-        "| file | MB | cat s | fastw2v read s | read ÷ cat | peak RSS MB | fastw2v write s "
-        "| write ÷ cat | gensim read s | gensim RSS MB | gensim ÷ fastw2v |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| file | MB | cat s | matrix alloc+touch s | fastw2v read s | read ÷ cat "
+        "| peak RSS MB | write s (fsync) | copy+fsync s | write s (no fsync) | write ÷ cat "
+        "| gensim read s | gensim RSS MB | gensim ÷ fastw2v |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['file']} | {r['MB']:,.0f} | {r['cat']:.3f} | {_cell(r, 'read')} "
-            f"| {_ratio(r, 'read', 'cat')} | {_cell(r, 'rss', '{:,.0f}')} "
-            f"| {_cell(r, 'write')} | {_ratio(r, 'write', 'cat')} | {_cell(r, 'gensim', '{:.2f}')} "
+            f"| {r['file']} | {r['MB']:,.0f} | {r['cat']:.3f} | {_cell(r, 'touch')} "
+            f"| {_cell(r, 'read')} | {_ratio(r, 'read', 'cat')} | {_cell(r, 'rss', '{:,.0f}')} "
+            f"| {_cell(r, 'write')} | {_cell(r, 'copy_fsync')} | {_cell(r, 'write_nosync')} "
+            f"| {_ratio(r, 'write_nosync', 'cat')} | {_cell(r, 'gensim', '{:.2f}')} "
             f"| {_cell(r, 'gensim_rss', '{:,.0f}')} | {_ratio(r, 'gensim', 'read')} |"
         )
         if "read_copy" in r:
             lines.append(
                 f"| {r['file']} (mmap=False) | {r['MB']:,.0f} | {r['cat']:.3f} "
-                f"| {r['read_copy']:.3f} | {_ratio(r, 'read_copy', 'cat')} "
-                f"| {r['rss_copy']:,.0f} | — | — | — | — | — |"
+                f"| {_cell(r, 'touch')} | {r['read_copy']:.3f} | {_ratio(r, 'read_copy', 'cat')} "
+                f"| {r['rss_copy']:,.0f} | — | — | — | — | — | — | — |"
             )
     return "\n".join(lines) + "\n"
 

@@ -448,6 +448,42 @@ int64_t fw2v_count_lines(const char *buf, int64_t len, int final_partial)
     return n + (final_partial && pos < len);
 }
 
+/* 1 if two words have the same bytes, 0 if not, -1 out of memory: open addressing on
+ * FNV-1a hashes, comparing the bytes on a hash match. */
+int fw2v_words_have_duplicate(const fw2v_words_t *w)
+{
+    if (w->n < 2) return 0;
+    uint64_t size = 1;
+    while (size < 2 * (uint64_t)w->n) size *= 2;
+    uint32_t *table = calloc((size_t)size, sizeof(uint32_t)); /* row + 1, 0 = empty */
+    if (!table || w->n >= UINT32_MAX) {
+        free(table);
+        return -1;
+    }
+    int found = 0;
+    for (int64_t i = 0; i < w->n && !found; i++) {
+        int64_t start = i ? w->ends[i - 1] + 1 : 0, len = w->ends[i] - start;
+        const unsigned char *p = (const unsigned char *)w->bytes + start;
+        uint64_t h = UINT64_C(1469598103934665603);
+        for (int64_t k = 0; k < len; k++) h = (h ^ p[k]) * UINT64_C(1099511628211);
+        for (uint64_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
+            uint32_t other = table[slot];
+            if (!other) {
+                table[slot] = (uint32_t)(i + 1);
+                break;
+            }
+            int64_t j = other - 1;
+            int64_t ostart = j ? w->ends[j - 1] + 1 : 0;
+            if (w->ends[j] - ostart == len && !memcmp(w->bytes + ostart, p, (size_t)len)) {
+                found = 1;
+                break;
+            }
+        }
+    }
+    free(table);
+    return found;
+}
+
 /* ------------------------------------------------------------------ writers */
 
 int64_t fw2v_binary_bound(const int64_t *starts, int64_t r0, int64_t r1, int64_t dim)
@@ -518,9 +554,13 @@ int fw2v_format_g9(float value, char *out)
         *o++ = '0';
         return (int)(o - out);
     }
-    int e2;
-    frexp(v, &e2); /* v in [2^(e2-1), 2^e2) */
-    int p = (int)floor((e2 - 1) * 0.30102999566398119521);
+    /* The binary exponent from the bits (no libm call in a portable build), and from it
+     * floor(log10(2) * (e2 - 1)) as an integer (78913 / 2^18 ~ log10(2), exact here). */
+    uint32_t bits;
+    memcpy(&bits, &value, 4);
+    int e2 = (int)((bits >> 23) & 0xff) - 126;
+    if (e2 == -126) frexp(v, &e2); /* subnormal */
+    int p = ((e2 - 1) * 78913) >> 18;
     double r = scale10(v, 8 - p);
     if (r >= 1e9) {
         p++;
@@ -529,20 +569,19 @@ int fw2v_format_g9(float value, char *out)
         p--;
         r = scale10(v, 8 - p);
     }
-    double whole = floor(r);
-    double frac = r - whole;
-    if (fabs(frac - 0.5) < 1e-4 || r < 1e8 - 1 || r >= 1e9)
-        return (int)(o - out) + snprintf(o, 16, "%.9g", v);
-    uint64_t n = (uint64_t)whole + (frac > 0.5);
+    if (r < 1e8 - 1 || r >= 1e9) return (int)(o - out) + snprintf(o, 16, "%.9g", v);
+    uint64_t whole = (uint64_t)r; /* r > 0: truncation is floor */
+    double frac = r - (double)whole;
+    if (fabs(frac - 0.5) < 1e-4) return (int)(o - out) + snprintf(o, 16, "%.9g", v);
+    uint64_t n = whole + (frac > 0.5);
     if (n >= UINT64_C(1000000000)) {
         n /= 10;
         p++;
     }
     char d[9];
-    for (int i = 8; i >= 0; i--) {
-        d[i] = (char)('0' + n % 10);
-        n /= 10;
-    }
+    uint32_t hi = (uint32_t)(n / 10000), lo = (uint32_t)(n % 10000); /* 5 + 4 digits */
+    for (int i = 8; i >= 5; i--, lo /= 10) d[i] = (char)('0' + lo % 10);
+    for (int i = 4; i >= 0; i--, hi /= 10) d[i] = (char)('0' + hi % 10);
     int nd = 9;
     while (nd > 1 && d[nd - 1] == '0') nd--;
     if (p < -4 || p >= 9) {

@@ -71,6 +71,11 @@ class MappedBlocks:
             self.buf.madvise(mmap.MADV_DONTNEED, self._released, done - self._released)
             self._released = done
 
+    def release_all(self) -> None:
+        """Let every page go (they are read again from the page cache when needed)."""
+        if hasattr(mmap, "MADV_DONTNEED") and self.size:
+            self.buf.madvise(mmap.MADV_DONTNEED)
+
     def more(self) -> bool:
         """Extend the block (grow it when no whole record fitted); False at the end."""
         if self.final:

@@ -56,6 +56,7 @@ cdef extern from "fw2v_vecio.h" nogil:
     int fw2v_format_g9(float value, char *out)
     int64_t fw2v_first_nonfinite(const float *rows, int64_t n_rows, int64_t dim, int threads)
     int fw2v_sigbus_note(const char *path)
+    int fw2v_words_have_duplicate(const fw2v_words_t *w)
 
 MORE = FW2V_VEC_MORE
 FULL = FW2V_VEC_FULL
@@ -118,6 +119,15 @@ cdef class VecReader:
             raise RuntimeError("matrix full")
         if fw2v_vecreader_add_row(&self.r, _EMPTY, 0):
             raise MemoryError("out of memory collecting the words")
+
+    def has_duplicate(self) -> bool:
+        """Whether two of the collected words have the same bytes."""
+        cdef int found
+        with nogil:
+            found = fw2v_words_have_duplicate(&self.r.words)
+        if found < 0:
+            raise MemoryError("out of memory checking the words for duplicates")
+        return bool(found)
 
     def words(self):
         """``(joined, ends, has_sep)``: the words' bytes each followed by b'\\n', their ends."""
@@ -229,3 +239,19 @@ def sigbus_note(path: str) -> None:
     cdef bytes raw = path.encode("utf-8", "replace").replace(b"\n", b" ")
     if fw2v_sigbus_note(raw):
         raise OSError("sigaction(SIGBUS) failed")
+
+
+cdef extern from "Python.h":
+    object _PyDict_NewPresized(Py_ssize_t minused)
+
+
+def index_of_words(list words) -> dict:
+    """``{word: row}`` in a dict sized once (no rehashing as it grows); later duplicates win.
+
+    The caller compares its length with the list's to find duplicates.
+    """
+    cdef dict out = _PyDict_NewPresized(len(words))
+    cdef Py_ssize_t i
+    for i in range(len(words)):
+        out[words[i]] = i
+    return out

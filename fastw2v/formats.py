@@ -154,6 +154,7 @@ def _glove_layout(blocks: Any, head: bytes, path: Path) -> Layout:
         raise ValueError(f"{path}, line 1: expected a word and its values (no_header=True)")
     if isinstance(blocks, _blocks.MappedBlocks):
         lines = _vecio.count_lines(blocks.buf, True)
+        blocks.release_all()  # the count touched every page: let them go before reading
     else:
         counter = _blocks.StreamBlocks(blocks.path, blocks.kind, blocks.max_record)
         try:
@@ -244,6 +245,9 @@ def read_word2vec(
         blocks.close()
     vectors = matrix[: len(words)]
     reading.check_finite(words)
+    # Strict UTF-8 maps distinct bytes to distinct words: the bytes' check (C) suffices.
+    if unicode_errors == "strict" and not reading.odd_words and not reading.reader.has_duplicate():
+        return words, vectors
     return drop_duplicates(words, vectors, path)
 
 
@@ -549,6 +553,65 @@ def load_npy(path: Path, mmap: bool) -> np.ndarray:
     if mmap and isinstance(vectors, np.memmap):
         _vecio.sigbus_note(str(Path(path).resolve()))
     return vectors
+
+
+_LINE_WITHOUT_TAB = re.compile(r"(?:^|\n)[^\t\n]*(?:\n|$)")
+_COUNTS = re.compile(r"[0-9]{1,18}(?:\n[0-9]{1,18})*")
+
+
+def read_native_vocab(path: Path) -> tuple[list[str], np.ndarray | None]:
+    """``(words, counts or None)`` from a native ``vocab.tsv`` (``word<TAB>count`` lines).
+
+    The whole file is decoded and split at once; when anything is off (invalid UTF-8, a
+    line without its count, a count that is not an integer), :func:`_read_vocab_lines`
+    reads it again line by line to name the line and the reason.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _read_vocab_lines(path)
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    if "\t" not in text:
+        return lines, None
+    cells = text.replace("\t", "\n").split("\n")
+    if text.endswith("\n"):
+        cells.pop()
+    if len(cells) != 2 * len(lines) or _LINE_WITHOUT_TAB.search(text.rstrip("\n") + "\n"):
+        return _read_vocab_lines(path)
+    numbers = "\n".join(cells[1::2])
+    if not _COUNTS.fullmatch(numbers):
+        return _read_vocab_lines(path)
+    counts = np.fromiter(map(int, cells[1::2]), dtype=np.int64, count=len(lines))
+    if (counts > 2**62).any():
+        return _read_vocab_lines(path)
+    return cells[0::2], counts
+
+
+def _read_vocab_lines(path: Path) -> tuple[list[str], np.ndarray | None]:
+    """The line-by-line reader (and reference) of :func:`read_native_vocab`."""
+    words: list[str] = []
+    counts: list[int] = []
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path}, line {line_no}: invalid UTF-8 ({exc.reason})") from None
+            word, tab, count = line.rstrip("\n").partition("\t")
+            words.append(word)
+            if tab:
+                if not (count.isascii() and count.isdigit()) or int(count) > 2**62:
+                    raise ValueError(
+                        f"{path}, line {line_no}: "
+                        f"expected a count (an integer >= 0), got {count[:40]!r}"
+                    )
+                counts.append(int(count))
+    if counts and len(counts) != len(words):
+        raise ValueError(f"{path}: some lines have counts and some do not")
+    return words, np.array(counts, dtype=np.int64) if counts else None
 
 
 def check_native_finite(vectors: np.ndarray, words: Sequence[str], path: Path) -> None:

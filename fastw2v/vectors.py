@@ -22,7 +22,7 @@ from typing import Any, Literal, Union, overload
 
 import numpy as np
 
-from fastw2v import formats
+from fastw2v import _vecio, formats
 from fastw2v._atomic import atomic_write
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -82,7 +82,7 @@ class KeyedVectors:
         # One C-speed pass for the usual case (millions of words read from a file); the
         # loop below only runs to name the offending word.
         try:
-            key_to_index: dict[str, int] = dict(zip(words, range(len(words))))
+            key_to_index: dict[str, int] = _vecio.index_of_words(words)  # sized once
         except TypeError:  # an unhashable "word"
             key_to_index = {}
         if len(key_to_index) != len(words) or not set(map(type, words)) <= {str}:
@@ -540,28 +540,8 @@ class KeyedVectors:
             )
         vectors_path = directory / _NATIVE_VECTORS
         vectors = formats.load_npy(vectors_path, mmap)
-        words: list[str] = []
-        counts: list[int] = []
         vocab_path = directory / _NATIVE_VOCAB
-        with open(vocab_path, "rb") as fh:
-            for line_no, raw in enumerate(fh, 1):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise ValueError(
-                        f"{vocab_path}, line {line_no}: invalid UTF-8 ({exc.reason})"
-                    ) from None
-                word, tab, count = line.rstrip("\n").partition("\t")
-                words.append(word)
-                if tab:
-                    if not (count.isascii() and count.isdigit()) or int(count) > 2**62:
-                        raise ValueError(
-                            f"{vocab_path}, line {line_no}: "
-                            f"expected a count (an integer >= 0), got {count[:40]!r}"
-                        )
-                    counts.append(int(count))
-        if counts and len(counts) != len(words):
-            raise ValueError(f"{vocab_path}: some lines have counts and some do not")
+        words, counts = formats.read_native_vocab(vocab_path)
         if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
             raise ValueError(
                 f"{directory}: {_NATIVE_VECTORS} holds {vectors.dtype} {vectors.shape} "
@@ -570,7 +550,7 @@ class KeyedVectors:
             )
         formats.check_native_finite(vectors, words, vectors_path)
         try:
-            return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
+            return cls(words, vectors, counts)
         except ValueError as exc:
             raise ValueError(f"{vocab_path}: {exc}") from None
 

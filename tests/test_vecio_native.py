@@ -11,7 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from fastw2v import formats
 from fastw2v.vectors import KeyedVectors
 
 WORDS = [f"w{i}" for i in range(200)]
@@ -77,3 +80,47 @@ def test_private_copy_is_immune_to_the_file_changing(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert np.isfinite(float(run.stdout))
+
+
+@settings(
+    max_examples=400,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.text(st.sampled_from(list("ab\t\r é") + ["\x85", "日"]), max_size=4),
+            st.sampled_from(
+                [
+                    "",
+                    "\t1",
+                    "\t0",
+                    "\t12",
+                    "\t-1",
+                    "\tx",
+                    "\t1\t2",
+                    "\t" + "9" * 19,
+                    "\t٣",
+                    "\t4611686018427387905",
+                ]
+            ),
+        ),
+        max_size=6,
+    ),
+    tail=st.sampled_from([b"", b"\n", b"\n\n", b"\xff", b"a"]),
+)
+def test_bulk_vocab_reader_matches_the_line_reader(tmp_path: Path, lines, tail: bytes) -> None:
+    path = tmp_path / "vocab.tsv"
+    path.write_bytes("".join(f"{w}{c}\n" for w, c in lines).encode() + tail)
+
+    def outcome(read):
+        try:
+            words, counts = read(path)
+        except ValueError as exc:
+            return str(exc)
+        return words, None if counts is None else counts.tolist()
+
+    assert outcome(formats.read_native_vocab) == outcome(formats._read_vocab_lines)
