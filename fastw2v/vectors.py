@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from numbers import Real
@@ -29,7 +28,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 # A query term: a word, a raw vector, or either with an explicit weight.
 Term = Union[str, np.ndarray, tuple[Union[str, np.ndarray], float]]
 
-_WHITESPACE = re.compile(r"\s")
 _NATIVE_VECTORS = "vectors.npy"
 _NATIVE_VOCAB = "vocab.tsv"
 # Scores for one block of batched queries are held as a (block, vocabulary) float32
