@@ -5,7 +5,7 @@ shape, not the content, decides the speed) and a smaller one, then for each form
 in the same run: `cat FILE > /dev/null` (the file is in the page cache: the copy ceiling),
 fastw2v's read and write, gensim's `load_word2vec_format` and the native format's load.
 Every read runs in its own child process, whose peak RSS comes from `wait4`, set beside
-the matrix's own size. Seconds are the best of --repeats (gensim: one run).
+the matrix's own size. Seconds are the best of --repeats (gensim and the fsync'd write: one run).
 
     python benchmarks/bench_vectors_io.py results.md
     python benchmarks/bench_vectors_io.py results.md --words 300000 --no-big   # quick
