@@ -123,6 +123,15 @@ extensions = [
         extra_link_args=link_args,
         depends=["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h"],
     ),
+    Extension(
+        "fastw2v._vecio",
+        sources=["fastw2v/_vecio.pyx", "csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"],
+        include_dirs=["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["csrc/fw2v_vecio.h"],
+    ),
 ]
 
 if shutil.which("cc") is None and "CC" not in os.environ and sys.platform != "win32":

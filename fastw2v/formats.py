@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from fastw2v import _blocks, _vecio
+from fastw2v._atomic import atomic_write
+from fastw2v.tables import MAX_COUNT
+
+_WHITESPACE = re.compile(r"\s")
+PARALLEL_MIN = 1 << 20  # bytes of text below which one thread parses (tests lower it)
 
 
 def parse_header(data: mmap.mmap, path: Path) -> tuple[int, int, int]:
@@ -83,102 +94,416 @@ def looks_binary(data: mmap.mmap, body: int, dim: int) -> bool:
     return not plausible
 
 
-def read_text(
-    data: mmap.mmap,
-    pos: int,
-    n_words: int,
-    dim: int,
-    wanted: int,
-    path: Path,
-    unicode_errors: str,
-    check_rest: bool,
-) -> tuple[list[str], np.ndarray]:
-    words: list[str] = []
-    vectors = np.empty((min(wanted, _max_records(len(data) - pos, dim, False)), dim), np.float32)
-    line_no = 1
-    size = len(data)
-    while len(words) < wanted:
-        line_no += 1
-        if pos >= size:
-            raise ValueError(
-                f"{path}: file ends at line {line_no - 1}, after {len(words)} vectors; "
-                f"the header promised {n_words}"
-            )
-        end = data.find(b"\n", pos)
-        end = size if end < 0 else end
-        raw = data[pos:end]
-        pos = end + 1
-        try:
-            parts = raw.decode("utf-8", errors=unicode_errors).rstrip().split(" ")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"{path}, line {line_no}: invalid UTF-8 ({exc.reason})") from None
-        if len(parts) != dim + 1:
-            raise ValueError(
-                f"{path}, line {line_no}: expected a word and {dim} values, "
-                f"found {len(parts) - 1} values"
-            )
-        if not parts[0]:
-            raise ValueError(f"{path}, line {line_no}: empty word (line starts with a space)")
-        try:
-            with np.errstate(over="ignore"):  # 1e39 becomes inf, refused just below
-                vectors[len(words)] = np.array(parts[1:], dtype=np.float32)
-        except ValueError:
-            bad = next((x for x in parts[1:] if not _is_float(x)), parts[1])
-            raise ValueError(
-                f"{path}, line {line_no}: expected a number, got {bad[:40]!r}"
-            ) from None
-        words.append(parts[0])
-    if check_rest:
-        rest = data[pos:].strip()
-        if rest:
-            raise ValueError(
-                f"{path}, line {line_no + 1}: the header promised {n_words} vectors "
-                "but the file holds more lines"
-            )
-    return words, vectors
+def parse_text_line(
+    raw: bytes, line_no: int, dim: int, path: Path, unicode_errors: str
+) -> tuple[str, np.ndarray]:
+    """One text record as the Python reference parses it: ``(word, row)``.
 
-
-def read_binary(
-    data: mmap.mmap,
-    pos: int,
-    n_words: int,
-    dim: int,
-    wanted: int,
-    path: Path,
-    unicode_errors: str,
-    check_rest: bool,
-) -> tuple[list[str], np.ndarray]:
-    words: list[str] = []
-    vectors = np.empty((min(wanted, _max_records(len(data) - pos, dim, True)), dim), np.float32)
-    n_bytes = 4 * dim
-    size = len(data)
-    for i in range(wanted):
-        space = data.find(b" ", pos)
-        if space < 0 or size - (space + 1) < n_bytes:
-            have = "no word" if space < 0 else f"{size - space - 1} of {n_bytes} vector bytes"
-            raise ValueError(
-                f"{path}: truncated at vector {i + 1} of {n_words} (byte {pos}): "
-                "expected a word, a space "
-                f"and {dim} float32 values, found {have}"
-            )
-        # word2vec.c ends each vector with a newline, gensim does not: accept both.
-        raw = data[pos:space].lstrip(b"\n")
-        if not raw:
-            raise ValueError(f"{path}: vector {i + 1} of {n_words} (byte {pos}): empty word")
-        try:
-            words.append(raw.decode("utf-8", errors=unicode_errors))
-        except UnicodeDecodeError as exc:
-            raise ValueError(
-                f"{path}: vector {i + 1}: word is not valid UTF-8 ({exc.reason})"
-            ) from None
-        vectors[i] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
-        pos = space + 1 + n_bytes
-    if check_rest and data[pos:].strip(b"\n"):
+    The C reader hands back every line outside its plain grammar (``nan``, ``1_0``, a tab
+    between values, a value too few...), so this function decides what such a line is or
+    words its error, exactly as the reader did before the C one existed.
+    """
+    try:
+        parts = raw.decode("utf-8", errors=unicode_errors).rstrip().split(" ")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}, line {line_no}: invalid UTF-8 ({exc.reason})") from None
+    if len(parts) != dim + 1:
         raise ValueError(
-            f"{path}: the header promised {n_words} vectors "
-            f"but {size - pos} bytes follow vector {n_words}"
+            f"{path}, line {line_no}: expected a word and {dim} values, "
+            f"found {len(parts) - 1} values"
         )
-    return words, vectors
+    if not parts[0]:
+        raise ValueError(f"{path}, line {line_no}: empty word (line starts with a space)")
+    try:
+        with np.errstate(over="ignore"):  # 1e39 becomes inf, refused after reading
+            row = np.array(parts[1:], dtype=np.float32)
+    except ValueError:
+        bad = next((x for x in parts[1:] if not _is_float(x)), parts[1])
+        raise ValueError(f"{path}, line {line_no}: expected a number, got {bad[:40]!r}") from None
+    return parts[0], row
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a file's records are: their count, dimension, format and first line."""
+
+    n_words: int
+    dim: int
+    body: int  # offset of the first record
+    binary: bool
+    first_line: int  # line number of the first record (2 after a header, 1 without)
+
+
+def _looks_like_glove(head: bytes) -> bool:
+    """A first line that is a record, not a header: a word (not a number), >= 2 numbers.
+
+    The word must not be a number, so that ``2 2 2`` stays a malformed header rather than
+    a one-record GloVe file; GloVe files start with a word (``the``, ``,``).
+    """
+    end = head.find(b"\n")
+    fields = head[: end if end >= 0 else len(head)].decode("utf-8", "replace").rstrip()
+    parts = fields.split(" ")
+    return len(parts) >= 3 and not _is_float(parts[0]) and all(map(_is_float, parts[1:]))
+
+
+def _glove_layout(blocks: Any, head: bytes, path: Path) -> Layout:
+    """Count the lines (a first pass, as gensim does) and take the dimension from line 1."""
+    end = head.find(b"\n")
+    first = head[: end if end >= 0 else len(head)].decode("utf-8", "replace").rstrip()
+    dim = len(first.split(" ")) - 1
+    if dim < 1:
+        raise ValueError(f"{path}, line 1: expected a word and its values (no_header=True)")
+    if isinstance(blocks, _blocks.MappedBlocks):
+        lines = _vecio.count_lines(blocks.buf, True)
+        blocks.release_all()  # the count touched every page: let them go before reading
+    else:
+        counter = _blocks.StreamBlocks(blocks.path, blocks.kind, blocks.max_record)
+        try:
+            lines = 0
+            while True:
+                data = memoryview(counter.buf)[counter.start : counter.end]
+                lines += _vecio.count_lines(data, counter.final)
+                counter.consume(counter.end)
+                if not counter.more():
+                    break
+        finally:
+            counter.close()
+    return Layout(lines, dim, 0, False, 1)
+
+
+def layout(blocks: Any, path: Path, binary: bool | None, no_header: bool | None) -> Layout:
+    """Read the header (or see that there is none) and settle binary or text."""
+    head = blocks.prefix(4097)
+    if no_header:
+        if binary:
+            raise ValueError(f"{path}: no_header=True is for text (GloVe) files, not binary")
+        return _glove_layout(blocks, head, path)
+    try:
+        n_words, dim, body = parse_header(head, path)
+    except ValueError:
+        if no_header is None and not binary and _looks_like_glove(head):
+            return _glove_layout(blocks, head, path)
+        raise
+    if binary is None:
+        if isinstance(blocks, _blocks.MappedBlocks):
+            binary = looks_binary(blocks.buf, body, dim)
+        else:  # enough of the stream for the guess, without reading a huge record whole
+            binary = looks_binary(
+                blocks.prefix(body + 4097 + min(64 * (dim + 16), 1 << 20)), body, dim
+            )
+    return Layout(n_words, dim, body, binary, 2)
+
+
+def _allocate(blocks: Any, lay: Layout, wanted: int, path: Path) -> np.ndarray:
+    """The matrix, sized by what the file can hold (plain) or by the header (compressed)."""
+    if isinstance(blocks, _blocks.MappedBlocks):
+        rows = min(wanted, _max_records(blocks.size - lay.body, lay.dim, lay.binary))
+    else:
+        rows = wanted
+        need, memory = 4 * rows * lay.dim, _blocks.physical_memory()
+        if memory and need > memory:
+            raise ValueError(
+                f"{path}: the header promises {lay.n_words} vectors of dimension {lay.dim} "
+                f"({need / 2**30:.1f} GiB), more than this machine's memory "
+                f"({memory / 2**30:.1f} GiB); pass limit= to read fewer"
+            )
+    return np.empty((rows, lay.dim), dtype=np.float32)
+
+
+def read_word2vec(
+    path: str | os.PathLike[str],
+    binary: bool | None = None,
+    limit: int | None = None,
+    unicode_errors: str = "strict",
+    no_header: bool | None = None,
+) -> tuple[list[str], np.ndarray]:
+    """Read a word2vec text or binary file, plain or gzip/bz2/xz: ``(words, vectors)``.
+
+    The C reader fills the matrix in blocks without the GIL (a plain file is memory-mapped
+    and the pages read are released, a compressed one is decompressed a block at a time),
+    so memory is the matrix and the words. See
+    :meth:`fastw2v.vectors.KeyedVectors.load_word2vec_format` for the parameters;
+    ``no_header=None`` reads a header-less (GloVe) text file when its first line is a
+    record rather than a ``V D`` header.
+    """
+    path = Path(path)
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if os.stat(path).st_size == 0:
+        raise ValueError(f"{path}: empty file, expected a 'V D' header line")
+    blocks = _blocks.open_blocks(path, max_record=_blocks.WINDOW)
+    try:
+        lay = layout(blocks, path, binary, no_header)
+        blocks.max_record = _blocks.WINDOW + 32 * lay.dim
+        wanted = lay.n_words if limit is None else min(lay.n_words, limit)
+        matrix = _allocate(blocks, lay, wanted, path)
+        blocks.consume(lay.body)
+        reading = _Reading(blocks, lay, matrix, path, unicode_errors)
+        # With a limit the rest of the file is not looked at, so it is not checked either.
+        reading.run(wanted, check_rest=limit is None)
+        words = reading.words()
+    finally:
+        blocks.close()
+    vectors = matrix[: len(words)]
+    reading.check_finite(words)
+    # Strict UTF-8 maps distinct bytes to distinct words: the bytes' check (C) suffices.
+    if unicode_errors == "strict" and not reading.odd_words and not reading.reader.has_duplicate():
+        return words, vectors
+    return drop_duplicates(words, vectors, path)
+
+
+class _Reading:
+    """One file being read: drives the C reader over the blocks and words its errors."""
+
+    def __init__(
+        self, blocks: Any, lay: Layout, matrix: np.ndarray, path: Path, unicode_errors: str
+    ) -> None:
+        self.blocks, self.lay, self.matrix, self.path = blocks, lay, matrix, path
+        self.errors = unicode_errors
+        self.reader = _vecio.VecReader(matrix, PARALLEL_MIN)
+        self.odd_words: dict[int, str] = {}  # rows parsed by the Python reference
+        self.odd_nonfinite = -1
+        self.threads = default_threads()
+
+    def run(self, wanted: int, check_rest: bool) -> None:
+        try:
+            self._records(wanted)
+            if check_rest:
+                self._check_rest()
+        except ValueError:
+            self.words()  # an invalid word earlier in the file is the first error
+            raise
+
+    def _records(self, wanted: int) -> None:
+        b, r = self.blocks, self.reader
+        while True:
+            status, consumed, detail = r.feed(
+                b.buf, b.start, b.end, b.final, self.lay.binary, self.threads
+            )
+            b.consume(consumed)
+            if status == _vecio.FULL:
+                if r.done < wanted:
+                    raise self._beyond_capacity(consumed)
+                return
+            if status == _vecio.ODD:
+                self._odd_line(consumed, detail)
+            elif status == _vecio.MORE:
+                if b.final:  # text: every line read, fewer than the header promised
+                    line = r.done + self.lay.first_line - 1
+                    raise ValueError(
+                        f"{self.path}: file ends at line {line}, after {r.done} vectors; "
+                        f"the header promised {self.lay.n_words}"
+                    )
+                try:
+                    b.more()
+                except _blocks.RecordTooLong as exc:
+                    raise self._too_long(exc) from None
+            else:
+                raise self._binary_error(status, b.offset(consumed), detail)
+
+    def _beyond_capacity(self, pos: int) -> ValueError:
+        """The error at a record the file's size leaves no room for (plain files only).
+
+        The matrix holds as many rows as the bytes can: a record past them is cut short or
+        malformed, and the reference's checks, made here on the memory map, say which.
+        """
+        data, size, i = self.blocks.buf, self.blocks.size, self.reader.done
+        if self.lay.binary:
+            space = data.find(b" ", pos)
+            if space < 0 or size - (space + 1) < 4 * self.lay.dim:
+                have = 0 if space < 0 else size - space - 1
+                return self._binary_error(_vecio.NO_WORD if space < 0 else _vecio.SHORT, pos, have)
+            if not data[pos:space].lstrip(b"\n"):
+                return self._binary_error(_vecio.EMPTY_WORD, pos, 0)
+        elif pos >= size:
+            line = i + self.lay.first_line - 1
+            return ValueError(
+                f"{self.path}: file ends at line {line}, after {i} vectors; "
+                f"the header promised {self.lay.n_words}"
+            )
+        else:
+            end = data.find(b"\n", pos)
+            raw = data[pos : size if end < 0 else end]
+            try:
+                parse_text_line(raw, i + self.lay.first_line, self.lay.dim, self.path, self.errors)
+            except ValueError as exc:
+                return exc
+        return ValueError(f"{self.path}: more records than the file's size can hold")
+
+    def _odd_line(self, start: int, end: int) -> None:
+        r, b = self.reader, self.blocks
+        row = r.done
+        word, values = parse_text_line(
+            bytes(b.buf[start:end]),
+            row + self.lay.first_line,
+            self.lay.dim,
+            self.path,
+            self.errors,
+        )
+        self.matrix[row] = values
+        if self.odd_nonfinite < 0 and not np.isfinite(values).all():
+            self.odd_nonfinite = row
+        self.odd_words[row] = word
+        r.add_row()
+        b.consume(end + 1 if end < b.end else end)
+
+    def _binary_error(self, status: int, pos: int, detail: int) -> ValueError:
+        i, n, dim = self.reader.done, self.lay.n_words, self.lay.dim
+        if status == _vecio.EMPTY_WORD:
+            return ValueError(f"{self.path}: vector {i + 1} of {n} (byte {pos}): empty word")
+        have = "no word" if status == _vecio.NO_WORD else f"{detail} of {4 * dim} vector bytes"
+        return ValueError(
+            f"{self.path}: truncated at vector {i + 1} of {n} (byte {pos}): expected a word, "
+            f"a space and {dim} float32 values, found {have}"
+        )
+
+    def _too_long(self, exc: _blocks.RecordTooLong) -> ValueError:
+        if self.lay.binary:
+            return ValueError(
+                f"{self.path}: vector {self.reader.done + 1} of {self.lay.n_words} "
+                f"(byte {exc.offset}): no whole record within {exc.size} bytes; "
+                f"expected a word, a space and {self.lay.dim} float32 values"
+            )
+        return ValueError(
+            f"{self.path}, line {self.reader.done + self.lay.first_line}: longer than "
+            f"{exc.size} bytes; expected a word and {self.lay.dim} values"
+        )
+
+    def _check_rest(self) -> None:
+        n = self.lay.n_words
+        if self.lay.binary:
+            count, extra = self.blocks.rest(b"\n")
+            if extra:
+                raise ValueError(
+                    f"{self.path}: the header promised {n} vectors "
+                    f"but {count} bytes follow vector {n}"
+                )
+        elif self.blocks.rest(None)[1]:
+            raise ValueError(
+                f"{self.path}, line {self.reader.done + self.lay.first_line}: the header "
+                f"promised {n} vectors but the file holds more lines"
+            )
+
+    def words(self) -> list[str]:
+        """The words read so far, decoded at once (one by one where a word holds b'\\n')."""
+        joined, ends, has_sep = self.reader.words()
+        words: list[str]
+        if not len(ends):
+            words = []
+        elif has_sep:
+            words = [self._decode(joined, ends, i) for i in range(len(ends))]
+        else:
+            try:
+                words = joined[:-1].decode("utf-8", self.errors).split("\n")
+            except UnicodeDecodeError as exc:
+                self._decode(joined, ends, int(np.searchsorted(ends, exc.start)))
+                raise  # not reached: _decode raises for the word holding exc.start
+        for row, word in self.odd_words.items():
+            words[row] = word
+        return words
+
+    def _decode(self, joined: bytes, ends: np.ndarray, i: int) -> str:
+        raw = joined[int(ends[i - 1]) + 1 if i else 0 : int(ends[i])]
+        try:
+            if self.lay.binary:
+                return raw.decode("utf-8", self.errors)
+            # The reference decoded the whole line: the space after the word is part of it.
+            return (raw + b" ").decode("utf-8", self.errors)[:-1]
+        except UnicodeDecodeError as exc:
+            if self.lay.binary:
+                message = f"{self.path}: vector {i + 1}: word is not valid UTF-8 ({exc.reason})"
+            else:
+                line = i + self.lay.first_line
+                message = f"{self.path}, line {line}: invalid UTF-8 ({exc.reason})"
+            raise ValueError(message) from None
+
+    def check_finite(self, words: list[str]) -> None:
+        rows = [row for row in (self.reader.first_nonfinite, self.odd_nonfinite) if row >= 0]
+        if rows:
+            row = min(rows)
+            where = f"vector {row + 1}" if self.lay.binary else f"line {row + self.lay.first_line}"
+            raise ValueError(
+                f"{self.path}, {where} (word {words[row]!r}): NaN or infinite value; "
+                "expected finite numbers"
+            )
+
+
+# ------------------------------------------------------------------ writers
+
+
+def encode_words(words: Sequence[str]) -> tuple[bytes, np.ndarray]:
+    """The words' UTF-8 joined by b'\\n' and the start of each (one more: the end + 1).
+
+    Raises ValueError naming the first word that is empty or holds whitespace (neither
+    word2vec format can hold it).
+    """
+    words = list(words)
+    joined = "\n".join(words)
+    if joined.split() != words:  # one C-speed pass; find the culprit only when there is one
+        for word in words:
+            if not word or _WHITESPACE.search(word):
+                raise ValueError(
+                    f"cannot write word {word!r} in word2vec format: "
+                    "it is empty or holds whitespace"
+                )
+    data = joined.encode("utf-8")
+    if not words:
+        return data, np.zeros(1, dtype=np.int64)
+    seps = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.concatenate(([0], seps + 1, [len(data) + 1])).astype(np.int64)
+    return data, starts
+
+
+def default_threads() -> int:
+    """All the cores this process may use, or ``OMP_NUM_THREADS`` when set."""
+    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_BLOCK_BYTES = 16 << 20  # formatted bytes per block written
+
+
+def write_word2vec(
+    path: str | os.PathLike[str],
+    words: Sequence[str],
+    vectors: np.ndarray,
+    binary: bool,
+    threads: int | None = None,
+) -> None:
+    """Write ``words`` and ``vectors`` (one row each) in the word2vec format, atomically.
+
+    Binary: a ``"V D"`` header line, then per word its UTF-8 bytes, a space, D
+    little-endian float32 and a newline (as word2vec.c writes it). Text: the header, then
+    ``word v1 ... vD`` per line, each value byte-identical to ``"%.9g" % value`` (nine
+    significant digits: enough to read back the identical float32), formatted in C over
+    ``threads`` OpenMP threads (default: all cores, or ``OMP_NUM_THREADS``).
+    """
+    rows = np.ascontiguousarray(vectors, dtype=np.float32)
+    if rows.ndim != 2 or rows.shape[0] != len(words):
+        raise ValueError(f"{len(words)} words but vectors of shape {rows.shape}")
+    data, starts = encode_words(words)
+    n, dim = rows.shape
+    threads = default_threads() if threads is None else threads
+    per_row = (4 if binary else 17) * dim + 1 + (len(data) + 1) // max(n, 1)
+    step = max(1, _BLOCK_BYTES // per_row)
+    buf = np.empty(0, dtype=np.uint8)
+    with atomic_write(path, "wb") as fh:
+        fh.write(f"{n} {dim}\n".encode("ascii"))
+        for r0 in range(0, n, step):
+            r1 = min(n, r0 + step)
+            need = int(starts[r1] - starts[r0]) + (r1 - r0) * ((4 if binary else 17) * dim + 1)
+            if need > len(buf):
+                buf = np.empty(need, dtype=np.uint8)
+            view = memoryview(buf)
+            if binary:
+                fh.write(view[: _vecio.write_binary_block(data, starts, rows, r0, r1, buf)])
+            else:
+                for offset, length in _vecio.write_text_block(
+                    data, starts, rows, r0, r1, buf, threads
+                ):
+                    fh.write(view[offset : offset + length])
 
 
 def check_npy(path: Path) -> None:
@@ -211,6 +536,97 @@ def check_npy(path: Path) -> None:
         raise ValueError(
             f"{path}: the header describes {dtype} {shape} ({needed} bytes) but the file "
             f"holds {data_bytes} bytes of data (truncated or corrupt)"
+        )
+
+
+def load_npy(path: Path, mmap: bool) -> np.ndarray:
+    """The native matrix: checked (:func:`check_npy`), then memory-mapped or read.
+
+    A mapped file is registered with the SIGBUS note (csrc/fw2v_sigbus.c): if another
+    process truncates it while mapped, the crash that follows says so in one line and
+    points to ``mmap=False``, which keeps a private copy immune to such changes.
+    """
+    check_npy(path)
+    try:
+        vectors = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{path}: cannot read the matrix ({exc})") from None
+    if mmap and isinstance(vectors, np.memmap):
+        _vecio.sigbus_note(str(Path(path).resolve()))
+    return vectors
+
+
+_LINE_WITHOUT_TAB = re.compile(r"(?:^|\n)[^\t\n]*(?:\n|$)")
+_COUNTS = re.compile(r"[0-9]{1,18}(?:\n[0-9]{1,18})*")
+
+
+def read_native_vocab(path: Path) -> tuple[list[str], np.ndarray | None]:
+    """``(words, counts or None)`` from a native ``vocab.tsv`` (``word<TAB>count`` lines).
+
+    The whole file is decoded and split at once; when anything is off (invalid UTF-8, a
+    line without its count, a count that is not an integer), :func:`_read_vocab_lines`
+    reads it again line by line to name the line and the reason.
+    """
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _read_vocab_lines(path)
+    lines = text.split("\n") if text else []
+    if text.endswith("\n"):
+        lines.pop()
+    if "\t" not in text:
+        return lines, None
+    cells = text.replace("\t", "\n").split("\n")
+    if text.endswith("\n"):
+        cells.pop()
+    if len(cells) != 2 * len(lines) or _LINE_WITHOUT_TAB.search(text.rstrip("\n") + "\n"):
+        return _read_vocab_lines(path)
+    numbers = "\n".join(cells[1::2])
+    if not _COUNTS.fullmatch(numbers):
+        return _read_vocab_lines(path)
+    counts = np.fromiter(map(int, cells[1::2]), dtype=np.int64, count=len(lines))
+    if (counts > MAX_COUNT).any():
+        return _read_vocab_lines(path)
+    return cells[0::2], counts
+
+
+def _read_vocab_lines(path: Path) -> tuple[list[str], np.ndarray | None]:
+    """The line-by-line reader (and reference) of :func:`read_native_vocab`."""
+    words: list[str] = []
+    counts: list[int] = []
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"{path}, line {line_no}: invalid UTF-8 ({exc.reason})") from None
+            word, tab, count = line.rstrip("\n").partition("\t")
+            words.append(word)
+            if tab:
+                if not (count.isascii() and count.isdigit()) or int(count) > MAX_COUNT:
+                    raise ValueError(
+                        f"{path}, line {line_no}: "
+                        f"expected a count (an integer >= 0), got {count[:40]!r}"
+                    )
+                counts.append(int(count))
+    if counts and len(counts) != len(words):
+        raise ValueError(f"{path}: some lines have counts and some do not")
+    return words, np.array(counts, dtype=np.int64) if counts else None
+
+
+def check_native_finite(vectors: np.ndarray, words: Sequence[str], path: Path) -> None:
+    """Refuse a native matrix holding NaN or infinity, naming the row and its word.
+
+    One pass in C over all cores (a memory-mapped matrix is read from the page cache).
+    """
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or not vectors.flags.c_contiguous:
+        return
+    row = _vecio.first_nonfinite(vectors, default_threads())
+    if row >= 0:
+        raise ValueError(
+            f"{path}: row {row} (word {words[row]!r}) holds a NaN or an infinite value; "
+            "expected finite numbers"
         )
 
 

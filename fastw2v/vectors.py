@@ -18,7 +18,7 @@ from typing import Any, Union, overload
 
 import numpy as np
 
-from fastw2v import scoring
+from fastw2v import _vecio, scoring
 from fastw2v.similarity import cosmul_scores, top_k
 from fastw2v.vectors_io import EmbeddingExport, VectorFiles
 from fastw2v.vectors_query import Term, VectorQueries
@@ -26,6 +26,25 @@ from fastw2v.vectors_query import Term, VectorQueries
 __all__ = ["KeyedVectors", "Term", "cosmul_scores", "load_vectors", "top_k"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _index_words(words: list[str]) -> dict[str, int]:
+    """Row of each word: one C-speed pass for the usual case (millions of words read from a
+    file); the Python loop runs only to name a word that is not a str or is repeated."""
+    try:
+        index: dict[str, int] = _vecio.index_of_words(words)  # sized once
+    except TypeError:  # an unhashable "word"
+        index = {}
+    if len(index) == len(words) and set(map(type, words)) <= {str}:
+        return index
+    index = {}
+    for i, word in enumerate(words):
+        if not isinstance(word, str):
+            raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
+        if word in index:
+            raise ValueError(f"duplicate word {word!r} at positions {index[word]} and {i}")
+        index[word] = i
+    return index
 
 
 class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
@@ -70,15 +89,7 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
         words = list(words)
         if len(words) != vectors.shape[0]:
             raise ValueError(f"{len(words)} words but {vectors.shape[0]} vector rows")
-        key_to_index: dict[str, int] = {}
-        for i, word in enumerate(words):
-            if not isinstance(word, str):
-                raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
-            if word in key_to_index:
-                raise ValueError(
-                    f"duplicate word {word!r} at positions {key_to_index[word]} and {i}"
-                )
-            key_to_index[word] = i
+        key_to_index = _index_words(words)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):

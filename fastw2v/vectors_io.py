@@ -3,9 +3,7 @@ binary formats, the native ``.npy`` + vocabulary directory, and embedding-layer 
 
 from __future__ import annotations
 
-import mmap
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -14,11 +12,9 @@ import numpy as np
 
 from fastw2v import formats
 from fastw2v._atomic import atomic_write
-from fastw2v.tables import MAX_COUNT
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_WHITESPACE = re.compile(r"\s")
 _NATIVE_VECTORS = "vectors.npy"
 _NATIVE_VOCAB = "vocab.tsv"
 
@@ -55,26 +51,7 @@ class VectorFiles:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
-        for word in self.words[:count]:
-            if not word or _WHITESPACE.search(word):
-                raise ValueError(
-                    f"cannot write word {word!r} in word2vec format: "
-                    "it is empty or holds whitespace"
-                )
-        rows = self.vectors[:count]
-        header = f"{count} {self.vector_size}\n"
-        if binary:
-            little = rows.astype("<f4", copy=False)
-            with atomic_write(path, "wb") as fh:
-                fh.write(header.encode("ascii"))
-                for word, row in zip(self.words[:count], little):
-                    fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
-        else:
-            template = " ".join(["%.9g"] * self.vector_size)
-            with atomic_write(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(header)
-                for word, row in zip(self.words[:count], rows.tolist()):
-                    fh.write(f"{word} {template % tuple(row)}\n")
+        formats.write_word2vec(path, self.words[:count], self.vectors[:count], binary)
 
     @classmethod
     def load_word2vec_format(
@@ -83,8 +60,12 @@ class VectorFiles:
         binary: bool | None = None,
         limit: int | None = None,
         unicode_errors: str = "strict",
+        no_header: bool | None = None,
     ) -> Any:
-        """Read a word2vec text or binary file (ours, word2vec.c's, gensim's...).
+        """Read a word2vec text or binary file (ours, word2vec.c's, gensim's, GloVe's...).
+
+        Plain files and gzip, bz2 or xz compressed ones (``.bin.gz``, ``.txt.gz``: detected
+        from the content) are read by C code, in blocks, straight into the matrix.
 
         Parameters
         ----------
@@ -97,6 +78,10 @@ class VectorFiles:
         unicode_errors : str
             How to handle invalid UTF-8 in words (``"strict"``, ``"replace"``, ``"ignore"``).
             Binary files cut from larger ones sometimes hold a truncated character.
+        no_header : bool, optional
+            True for a text file without the ``"V D"`` header line (GloVe's format: the
+            lines are counted first); by default such a file is recognised when its first
+            line is a word and two or more numbers rather than a header.
 
         Raises
         ------
@@ -104,27 +89,7 @@ class VectorFiles:
             For a malformed, truncated or inconsistent file: the message names the file,
             the line (text) or vector number (binary) and what was expected there.
         """
-        path = Path(path)
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must be >= 0, got {limit}")
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size == 0:
-                raise ValueError(f"{path}: empty file, expected a 'V D' header line")
-            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        try:
-            n_words, dim, body = formats.parse_header(data, path)
-            if binary is None:
-                binary = formats.looks_binary(data, body, dim)
-            wanted = n_words if limit is None else min(n_words, limit)
-            reader = formats.read_binary if binary else formats.read_text
-            # With a limit the rest of the file is not looked at, so it is not checked either.
-            words, vectors = reader(
-                data, body, n_words, dim, wanted, path, unicode_errors, limit is None
-            )
-        finally:
-            data.close()
-        formats.check_finite(vectors, words, path, binary)
-        words, vectors = formats.drop_duplicates(words, vectors, path)
+        words, vectors = formats.read_word2vec(path, binary, limit, unicode_errors, no_header)
         return cls(words, vectors)
 
     def save(self, path: PathLike) -> None:
@@ -163,8 +128,18 @@ class VectorFiles:
         path : path-like
             The directory.
         mmap : bool
-            Memory-map the matrix read-only (instant, shared between processes) instead of
-            reading it into memory. Memory-mapped vectors cannot be trained further.
+            Memory-map the matrix read-only (fast, shared between processes) instead of
+            reading it into memory. Memory-mapped vectors cannot be trained further. A
+            mapped file must not be truncated or rewritten in place while in use (saves
+            by fastw2v replace files atomically, which is safe): that would end the
+            process with SIGBUS, announced by a one-line message naming the file. Pass
+            ``mmap=False`` for a private copy that no other process can change.
+
+        Raises
+        ------
+        ValueError
+            If the files are malformed or disagree, or the matrix holds NaN or infinity
+            (the message names the file, the row and its word).
         """
         directory = Path(path)
         if not (directory / _NATIVE_VECTORS).is_file() or not (directory / _NATIVE_VOCAB).is_file():
@@ -173,41 +148,18 @@ class VectorFiles:
                 f"(expected {_NATIVE_VECTORS} and {_NATIVE_VOCAB})"
             )
         vectors_path = directory / _NATIVE_VECTORS
-        formats.check_npy(vectors_path)
-        try:
-            vectors = np.load(vectors_path, mmap_mode="r" if mmap else None, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise ValueError(f"{vectors_path}: cannot read the matrix ({exc})") from None
-        words: list[str] = []
-        counts: list[int] = []
+        vectors = formats.load_npy(vectors_path, mmap)
         vocab_path = directory / _NATIVE_VOCAB
-        with open(vocab_path, "rb") as fh:
-            for line_no, raw in enumerate(fh, 1):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise ValueError(
-                        f"{vocab_path}, line {line_no}: invalid UTF-8 ({exc.reason})"
-                    ) from None
-                word, tab, count = line.rstrip("\n").partition("\t")
-                words.append(word)
-                if tab:
-                    if not (count.isascii() and count.isdigit()) or int(count) > MAX_COUNT:
-                        raise ValueError(
-                            f"{vocab_path}, line {line_no}: "
-                            f"expected a count (an integer >= 0), got {count[:40]!r}"
-                        )
-                    counts.append(int(count))
-        if counts and len(counts) != len(words):
-            raise ValueError(f"{vocab_path}: some lines have counts and some do not")
+        words, counts = formats.read_native_vocab(vocab_path)
         if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
             raise ValueError(
                 f"{directory}: {_NATIVE_VECTORS} holds {vectors.dtype} {vectors.shape} "
                 f"but {_NATIVE_VOCAB} "
                 f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
             )
+        formats.check_native_finite(vectors, words, vectors_path)
         try:
-            return cls(words, vectors, np.array(counts, dtype=np.int64) if counts else None)
+            return cls(words, vectors, counts)
         except ValueError as exc:
             raise ValueError(f"{vocab_path}: {exc}") from None
 
