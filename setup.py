@@ -114,6 +114,15 @@ extensions = [
         extra_link_args=link_args,
         depends=["csrc/fw2v_tokenize.h"],
     ),
+    Extension(
+        "fastw2v._ids",
+        sources=["fastw2v/_ids.pyx", "csrc/fw2v_ids.c"],
+        include_dirs=["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["csrc/fw2v_ids.h"],
+    ),
 ]
 
 if shutil.which("cc") is None and "CC" not in os.environ and sys.platform != "win32":
