@@ -8,17 +8,18 @@
  *
  * Walk w starts at starts[w] and draws from its own RNG, seeded from (seed, w): the walks
  * do not depend on the number of threads or on scheduling. A walk stops early at a node
- * without out-neighbours.
+ * without out-neighbours. Each thread advances groups of walks one step each in turn, so
+ * that their cache misses overlap.
  *
  * node2vec (Grover & Leskovec 2016) moves from v, having come from t, to a neighbour x
  * with probability proportional to w(v, x) * a(t, x), a = 1/p if x == t, 1 if x is a
  * neighbour of t, 1/q otherwise. Two exact ways to draw it:
  *   FW2V_WALK_REJECT: draw x from the first-order distribution w(v, .) and accept it with
- *     probability a(t, x) / max(1/p, 1, 1/q) (KnightKing's rejection sampling): one
- *     binary search per trial, whatever the degree;
+ *     probability a(t, x) / max(1, 1/q), the return to t getting an extra strip of its
+ *     own when 1/p is larger (KnightKing's rejection sampling with an outlier): a few
+ *     binary searches per trial, whatever the degree;
  *   FW2V_WALK_EXACT: compute w(v, x) a(t, x) for every neighbour (PecanPy's SparseOTF):
- *     O(deg(v) log deg(t)) per step, no retries (better when 1/p or 1/q is far above the
- *     others, where rejection would retry often).
+ *     O(deg(v) log deg(t)) per step, no retries.
  * Nothing here touches Python objects; no globals.
  */
 #ifndef FW2V_WALK_H
