@@ -133,6 +133,10 @@ def run_pecanpy(adj: Any, args: argparse.Namespace, mode: str) -> dict[str, Any]
     from pecanpy import pecanpy as pp
 
     numba.set_num_threads(args.workers)
+    if mode == "PreComp":  # it stores a float per (edge t -> v, neighbour of v)
+        need = float((np.diff(adj.indptr).astype(np.float64) ** 2).sum()) * 12 / 2**30
+        if need > args.precomp_max_gib:
+            raise SystemExit(f"skipped: PreComp needs about {need:.0f} GiB")
     cls = {"FirstOrderUnweighted": pp.FirstOrderUnweighted, "SparseOTF": pp.SparseOTF,
            "PreComp": pp.PreComp}[mode]  # fmt: skip
     g = cls(p=args.p, q=args.q, workers=args.workers, verbose=False, random_state=args.seed)
@@ -234,14 +238,16 @@ def run_one(system: str, kind: str, n: int, args: argparse.Namespace) -> dict[st
            str(args.num_walks), "--walk-length", str(args.walk_length), "--workers",
            str(args.workers), "--seed", str(args.seed), "--pecanpy-warm-max-nodes",
            str(args.pecanpy_warm_max_nodes), "--pecanpy-map-max-nodes",
-           str(args.pecanpy_map_max_nodes)]  # fmt: skip
+           str(args.pecanpy_map_max_nodes), "--precomp-max-gib",
+           str(args.precomp_max_gib)]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=ROOT, NUMBA_NUM_THREADS=str(args.workers))
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=args.timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"over {args.timeout} s"}
     if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1][:80]}
+        lines = (out.stderr.strip() or "failed").splitlines()
+        return {"error": lines[-1][:80]}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -273,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--node2vec-max-nodes", type=float, default=1e4)
     ap.add_argument("--precomp-max-nodes", type=float, default=1e5)
+    ap.add_argument("--precomp-max-gib", type=float, default=4.0)
     ap.add_argument("--pecanpy-warm-max-nodes", type=float, default=1e5)
     ap.add_argument("--pecanpy-map-max-nodes", type=float, default=1e5)
     ap.add_argument("--timeout", type=float, default=1800)
