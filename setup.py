@@ -95,43 +95,31 @@ if debug:
 
 macros.append(("FW2V_BUILD_FLAGS", '"' + " ".join(compile_args).replace('"', "") + '"'))
 
+
+def _extension(name: str, sources: list[str], depends: list[str], numpy: bool = False) -> Extension:
+    """One compiled module of the package, with the flags probed above."""
+    return Extension(
+        f"fastw2v.{name}",
+        sources=[f"fastw2v/{name}.pyx", *sources],
+        include_dirs=["csrc", np.get_include()] if numpy else ["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=depends,
+    )
+
+
 extensions = [
-    Extension(
-        "fastw2v._train",
-        sources=["fastw2v/_train.pyx", "csrc/fw2v_kernel.c"],
-        include_dirs=["csrc", np.get_include()],
-        define_macros=macros,
-        extra_compile_args=compile_args,
-        extra_link_args=link_args,
-        depends=["csrc/fw2v.h"],
+    _extension("_train", ["csrc/fw2v_kernel.c"], ["csrc/fw2v.h"], numpy=True),
+    _extension("_tokenize", ["csrc/fw2v_tokenize.c"], ["csrc/fw2v_tokenize.h"]),
+    _extension(
+        "_phrases",
+        ["csrc/fw2v_phrases.c", "csrc/fw2v_tokenize.c"],
+        ["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h"],
     ),
-    Extension(
-        "fastw2v._tokenize",
-        sources=["fastw2v/_tokenize.pyx", "csrc/fw2v_tokenize.c"],
-        include_dirs=["csrc"],
-        define_macros=macros,
-        extra_compile_args=compile_args,
-        extra_link_args=link_args,
-        depends=["csrc/fw2v_tokenize.h"],
-    ),
-    Extension(
-        "fastw2v._phrases",
-        sources=["fastw2v/_phrases.pyx", "csrc/fw2v_phrases.c", "csrc/fw2v_tokenize.c"],
-        include_dirs=["csrc"],
-        define_macros=macros,
-        extra_compile_args=compile_args,
-        extra_link_args=link_args,
-        depends=["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h"],
-    ),
-    Extension(
-        "fastw2v._vecio",
-        sources=["fastw2v/_vecio.pyx", "csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"],
-        include_dirs=["csrc"],
-        define_macros=macros,
-        extra_compile_args=compile_args,
-        extra_link_args=link_args,
-        depends=["csrc/fw2v_vecio.h"],
-    ),
+    _extension("_vecio", ["csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"], ["csrc/fw2v_vecio.h"]),
+    _extension("_ids", ["csrc/fw2v_ids.c"], ["csrc/fw2v_ids.h"]),
+    _extension("_graph", ["csrc/fw2v_walk.c"], ["csrc/fw2v_walk.h"]),
 ]
 
 if shutil.which("cc") is None and "CC" not in os.environ and sys.platform != "win32":
