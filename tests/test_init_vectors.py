@@ -97,6 +97,10 @@ def test_no_shared_word_is_refused(tmp_path):
 
 
 def test_nan_in_the_file_is_refused(tmp_path):
+    path = tmp_path / "nan.txt"
+    path.write_text("2 3\na0 nan 0 1\nb0 1 2 3\n")
+    with pytest.raises(ValueError, match=r"nan\.txt.*a0.*NaN"):
+        built(vector_size=3).init_vectors(path)
     kv = pretrained()
     kv.vectors[1, 3] = np.nan
     model = built()
