@@ -358,7 +358,7 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
             Progress(**resume)
         except TypeError:
             raise ValueError("the saved training state is damaged") from None
-    model.vocab = Vocab(words, counts, require_order=bool(cfg.hs))
+    model.vocab = Vocab(words, counts, ordered=bool(cfg.hs))
     model.weights = weights
     model.epochs_trained = int(meta.get("epochs_trained", 0))
     model._resume = resume

@@ -209,7 +209,7 @@ def grow_vocab(old: Vocab, new: Vocab, min_count: int, max_size: int | None) -> 
             continue  # left out: its occurrences are not trained
         seen += count
     counts = np.concatenate([counts, np.array(added, dtype=np.int64)])
-    return Vocab(words, counts, require_order=False), seen
+    return Vocab(words, counts, ordered=False), seen
 
 
 def shared_rows(

@@ -61,7 +61,7 @@ class Vocab:
         Distinct words, most frequent first.
     counts : array-like of int
         Their counts (each >= 1), non-increasing.
-    require_order : bool
+    ordered : bool
         False admits counts out of order (grown by ``build_vocab(update=True)``), no Huffman tree.
 
     Attributes
@@ -75,7 +75,7 @@ class Vocab:
     """
 
     def __init__(
-        self, words: Iterable[str], counts: Iterable[int] | np.ndarray, *, require_order=True
+        self, words: Iterable[str], counts: Iterable[int] | np.ndarray, *, ordered: bool = True
     ) -> None:
         self.words: list[str] = list(words)
         counts_arr = np.array(counts, dtype=np.int64).reshape(-1)
@@ -86,7 +86,7 @@ class Vocab:
         if counts_arr.min() < 1:
             raise ValueError("word counts must be >= 1")
         self.frequency_ordered = not np.any(counts_arr[1:] > counts_arr[:-1])
-        if require_order and not self.frequency_ordered:
+        if ordered and not self.frequency_ordered:
             # The Huffman construction and the frequency-ordered rows rely on this order.
             raise ValueError("counts must be in non-increasing order (most frequent word first)")
         self.index: dict[str, int] = {w: i for i, w in enumerate(self.words)}
