@@ -56,6 +56,11 @@ typedef struct {
     float *w_out_ns;  /* [V, dim]   output vectors for negative sampling */
     float *w_out_hs;  /* [V-1, dim] inner-node vectors for hierarchical softmax */
     float *w_out_sm;  /* [V, dim]   output vectors for the full softmax */
+    /* [V] per-input-row lock factors (gensim's vectors_lockf): each update of input row w
+     * (skip-gram's context row, CBOW's context rows) is multiplied by lockf[w], 0 keeping
+     * the row fixed, 1 training it freely. Output rows are never locked. NULL: all 1, and
+     * the updates are exactly those without this field. */
+    const float *lockf;
 
     /* Linear learning-rate decay from alpha to min_alpha over total_words words. */
     double alpha;

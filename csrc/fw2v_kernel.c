@@ -627,7 +627,7 @@ FW2V_INLINE void sg_pair(const fw2v_params_t *p, fw2v_thread_t *t, int32_t ctx, 
     float *in = p->w_in + (int64_t)ctx * dim;
     memset(t->neu1e, 0, sizeof(float) * dim);
     output_layer(p, t, in, centre, negs, alpha, t->neu1e);
-    axpy(1.0f, t->neu1e, in, dim);
+    axpy(p->lockf ? p->lockf[ctx] : 1.0f, t->neu1e, in, dim);
     t->examples += 1;
 }
 
@@ -655,7 +655,10 @@ FW2V_INLINE void sg_block(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
     combine(gi, n_ctx, t->rows, n, g, n, 1, dim, 0);
     /* output rows from the old input rows */
     combine(t->rows, n, in, n_ctx, g, 1, n, dim, 1);
-    for (int m = 0; m < n_ctx; m++) axpy(1.0f, gi[m], in[m], dim);
+    if (p->lockf)
+        for (int m = 0; m < n_ctx; m++) axpy(p->lockf[ctx[m]], gi[m], in[m], dim);
+    else
+        for (int m = 0; m < n_ctx; m++) axpy(1.0f, gi[m], in[m], dim);
     t->examples += n_ctx;
 }
 
@@ -688,7 +691,8 @@ FW2V_INLINE void cbow(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *c
         for (int i = 0; i < dim; i++) h[i] *= inv;
     }
     output_layer(p, t, h, centre, negs, alpha, neu1e);
-    for (int m = 0; m < n_ctx; m++) axpy(1.0f, neu1e, p->w_in + (int64_t)ctx[m] * dim, dim);
+    for (int m = 0; m < n_ctx; m++)
+        axpy(p->lockf ? p->lockf[ctx[m]] : 1.0f, neu1e, p->w_in + (int64_t)ctx[m] * dim, dim);
     t->examples += 1;
 }
 

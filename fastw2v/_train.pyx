@@ -44,6 +44,7 @@ cdef extern from "fw2v.h" nogil:
         float *w_out_ns
         float *w_out_hs
         float *w_out_sm
+        const float *lockf
         double alpha
         double min_alpha
         int64_t total_words
@@ -146,13 +147,13 @@ cdef class KernelTables:
     """
     cdef fw2v_params_t p
     cdef readonly object w_in, w_out_ns, w_out_hs, w_out_sm, keep_prob, noise_prob, noise_alias
-    cdef readonly object codes, points, code_offsets
+    cdef readonly object codes, points, code_offsets, lockf
 
     def __init__(self, w_in, w_out_ns, w_out_hs, keep_prob, noise_prob, noise_alias,
                  codes, points, code_offsets, *, int sg, int cbow_mean, int window,
                  int negative, int hs, int batched, int compute_loss,
                  double alpha, double min_alpha, int64_t total_words,
-                 w_out_sm=None):
+                 w_out_sm=None, lockf=None):
         cdef float[:, ::1] w_in_v = w_in
         cdef int64_t V = w_in_v.shape[0]
         cdef int dim = <int>w_in_v.shape[1]
@@ -202,6 +203,9 @@ cdef class KernelTables:
         self.p.keep_prob = NULL
         if keep_prob is not None:
             self._set_keep(keep_prob)
+        self.p.lockf = NULL
+        if lockf is not None:
+            self._set_lockf(lockf)
 
     cdef _set_negative(self, w_out_ns, noise_prob, noise_alias):
         cdef int64_t V = self.p.vocab_size, i
@@ -262,6 +266,17 @@ cdef class KernelTables:
             raise ValueError("keep_prob must have one entry per word")
         self.keep_prob = keep_prob
         self.p.keep_prob = &kp_v[0]
+
+    cdef _set_lockf(self, lockf):
+        cdef const float[::1] lf_v = lockf
+        cdef int64_t i
+        if lf_v.shape[0] != self.p.vocab_size:
+            raise ValueError("lockf must have one factor per input row")
+        for i in range(lf_v.shape[0]):
+            if not (lf_v[i] >= 0.0 and lf_v[i] <= 1.0):
+                raise ValueError(f"lockf[{i}] = {lf_v[i]} is not in [0, 1]")
+        self.lockf = lockf
+        self.p.lockf = &lf_v[0]
 
     @property
     def dim(self):

@@ -125,8 +125,41 @@ def _add_train(sub: Any) -> None:
     _add_io_flags(p)
     _add_param_flags(p)
     _add_checkpoint_flags(p)
+    _add_continue_flags(p)
     _add_mpi_flags(p)
     p.set_defaults(func=_run_train)
+
+
+def _add_continue_flags(p: argparse.ArgumentParser) -> None:
+    c = p.add_argument_group("continuing and reusing (fastw2v.online)")
+    c.add_argument(
+        "--init-model",
+        metavar="FILE",
+        help="continue training this saved model (--save-model) on -train; its parameters "
+        "are the model's; the vocabulary stays the model's unless --update-vocab",
+    )
+    c.add_argument(
+        "--update-vocab",
+        action="store_true",
+        help="with --init-model: add -train's counts and new words (min-count) to the "
+        "model's vocabulary, keeping every trained row (not with hierarchical softmax)",
+    )
+    c.add_argument(
+        "--init-vectors",
+        metavar="FILE",
+        help="start the input rows of the words shared with this vectors file (word2vec "
+        "text/binary or a KeyedVectors directory) from it",
+    )
+    c.add_argument(
+        "--lock",
+        metavar="FACTOR",
+        type=float,
+        nargs="?",
+        const=0.0,
+        default=None,
+        help="with --init-vectors: lock factor of the rows it sets, in [0, 1] (0, the value "
+        "of a bare --lock, keeps them fixed; 1, without --lock, trains them freely)",
+    )
 
 
 def _add_io_flags(p: argparse.ArgumentParser) -> None:
@@ -264,6 +297,8 @@ def _run_train(args: argparse.Namespace) -> int:
     if launched_world_size() > 1:
         from fastw2v.distributed import run_cli
 
+        if args.init_model or args.init_vectors:
+            raise ValueError("--init-model and --init-vectors do not run under mpirun yet")
         return run_cli(args, train_params)
     if args.checkpoint and not (args.checkpoint_every or args.checkpoint_minutes):
         args.checkpoint_minutes = 10.0
@@ -316,7 +351,14 @@ def _check_train_files(args: argparse.Namespace) -> None:
         "--save-model": args.save_model,
         "--checkpoint": args.checkpoint,
     }
-    inputs = {"-train": args.train, "-read-vocab": args.read_vocab, "--resume": args.resume}
+    _check_continue_flags(args)
+    inputs = {
+        "-train": args.train,
+        "-read-vocab": args.read_vocab,
+        "--resume": args.resume,
+        "--init-model": args.init_model,
+        "--init-vectors": args.init_vectors,
+    }
     # A checkpoint continues the one it resumed from: the same file on purpose.
     check_collisions(outputs, inputs, allowed=[("--checkpoint", "--resume")])
     for target in outputs.values():
@@ -326,10 +368,31 @@ def _check_train_files(args: argparse.Namespace) -> None:
         raise FileNotFoundError(f"training file not found: {args.train}")
     if args.resume and not os.path.exists(args.resume):
         raise FileNotFoundError(f"checkpoint not found: {args.resume}")
+    if args.init_model and not os.path.exists(args.init_model):
+        raise FileNotFoundError(f"--init-model: model file not found: {args.init_model}")
+    if args.init_vectors and not os.path.exists(args.init_vectors):
+        raise FileNotFoundError(f"--init-vectors: vectors file not found: {args.init_vectors}")
+
+
+def _check_continue_flags(args: argparse.Namespace) -> None:
+    """The flags of fastw2v.online used together only as they make sense."""
+    if args.update_vocab and not args.init_model:
+        raise ValueError("--update-vocab needs --init-model FILE (the model to grow)")
+    if args.lock is not None and not args.init_vectors:
+        raise ValueError("--lock needs --init-vectors FILE (the rows it locks)")
+    if args.lock is not None and not 0.0 <= args.lock <= 1.0:
+        raise ValueError(f"--lock must be in [0, 1] (0 keeps the rows fixed), got {args.lock}")
+    if args.init_model and (args.resume or args.read_vocab):
+        other = "--resume" if args.resume else "-read-vocab"
+        raise ValueError(f"--init-model cannot be combined with {other}")
+    if args.resume and args.init_vectors:
+        raise ValueError("--resume continues a checkpoint as it was: drop --init-vectors")
 
 
 def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
-    """The model to train: the checkpoint to resume, or a new one with its vocabulary."""
+    """The model to train: the checkpoint to resume, the saved model to continue (its
+    vocabulary grown with --update-vocab), or a new one with its vocabulary; then rows from
+    --init-vectors."""
     from fastw2v.model import Word2Vec
     from fastw2v.vocab import Vocab
 
@@ -339,12 +402,21 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
         if args.debug >= 1:
             print(f"Resuming {args.resume}: {model!r}", file=sys.stderr)
         return model
-    model = Word2Vec(progress=args.debug >= 2, **train_params)
     t0 = time.perf_counter()
-    if args.read_vocab:
-        vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+    if args.init_model:
+        model = Word2Vec.load(args.init_model)
+        model.progress = args.debug >= 2
+        vocab = model.build_vocab(args.train, update=True) if args.update_vocab else model.vocab
     else:
-        vocab = model.build_vocab(args.train)
+        model = Word2Vec(progress=args.debug >= 2, **train_params)
+        if args.read_vocab:
+            vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+        else:
+            vocab = model.build_vocab(args.train)
+    if args.init_vectors:
+        shared = model.init_vectors(args.init_vectors, 1.0 if args.lock is None else args.lock)
+        if args.debug >= 1:
+            print(f"{shared} rows from {args.init_vectors}", file=sys.stderr)
     if args.debug >= 1:
         print(
             f"Vocab size: {len(vocab)}  Words in train file: {vocab.total_words}  "

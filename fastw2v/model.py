@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastw2v import model_format
-from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
-from fastw2v.corpus import PathCorpus, as_corpus
-from fastw2v.encoding import Recording, count_and_record
+from fastw2v.config import TrainConfig
+from fastw2v.corpus import as_corpus
+from fastw2v.encoding import Recording
 from fastw2v.layers import predict
 from fastw2v.model_format import MODEL_FORMAT_VERSION
+from fastw2v.online import VocabBuilding
 from fastw2v.trainer import (
     Callback,
     Callbacks,
@@ -59,7 +60,7 @@ class _Matrix:
         model.weights.set(self.name, value)
 
 
-class Word2Vec:
+class Word2Vec(VocabBuilding):
     """Train word vectors with skip-gram or CBOW, negative sampling and/or hierarchical softmax.
 
     Parameters
@@ -104,6 +105,7 @@ class Word2Vec:
         self._resume: dict[str, Any] | None = None  # an interrupted train() call's Progress
         self._wv: KeyedVectors | None = None
         self._recording: Recording | None = None  # the corpus build_vocab counted, encoded
+        self._schedule_words: int | None = None  # a grown vocabulary's new corpus (online.py)
         source = _pick_source(sentences, corpus_file)
         if source is not None:
             self.build_vocab(source)
@@ -113,33 +115,6 @@ class Word2Vec:
     w_out_ns = _Matrix()
     w_out_hs = _Matrix()
     w_out_sm = _Matrix()
-
-    def build_vocab(
-        self, sentences: Any = None, *, corpus_file: Any = None, vocab: Vocab | None = None
-    ) -> Vocab:
-        """Count the corpus, build the vocabulary and initialise the weights.
-
-        Parameters
-        ----------
-        sentences, corpus_file
-            The corpus, as for the constructor.
-        vocab : Vocab, optional
-            Use this vocabulary instead of counting (e.g. one read with ``Vocab.load``).
-        """
-        cfg = self.config
-        self._recording = None
-        if vocab is None:
-            source = _pick_source(sentences, corpus_file)
-            if source is None:
-                raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
-            vocab, self._recording = _count_vocab(cfg, source)
-        for layer in cfg.output_layers():
-            layer.check_vocab(len(vocab))
-        self.vocab = vocab
-        self.weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
-        self.epochs_trained = 0
-        self._wv = None
-        return vocab
 
     def train(
         self,
@@ -178,7 +153,8 @@ class Word2Vec:
         callbacks : sequence, optional
             Override the model's callbacks for this call.
         total_words : int, optional
-            Words the learning-rate schedule spans (default: vocabulary total x epochs).
+            Words the learning-rate schedule spans (default: vocabulary total x epochs; after
+            ``build_vocab(update=True)``, the new corpus's words x epochs).
         chunk_hook : callable, optional
             Called between chunks with the words this process trained so far in the call;
             may synchronise the weights and return the words all processes trained, which
@@ -208,7 +184,8 @@ class Word2Vec:
         if source is None:
             raise ValueError("train needs a corpus (sentences or corpus_file)")
         n_epochs = self.config.epochs if epochs is None else epochs
-        state = Progress.start(resume, self._resume, n_epochs, self.vocab.total_words, total_words)
+        epoch_words = self._schedule_words or self.vocab.total_words
+        state = Progress.start(resume, self._resume, n_epochs, epoch_words, total_words)
         if options is None:
             options = self.train_options(
                 progress=progress,
@@ -336,6 +313,8 @@ class Word2Vec:
             "epochs_trained": self.epochs_trained,
             "resume": self._resume,
         }
+        if self._schedule_words is not None:  # a grown vocabulary (fastw2v.online)
+            meta["schedule_words"] = self._schedule_words
         model_format.write(path, meta, self.vocab, self.weights)
 
     @classmethod
@@ -379,35 +358,13 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
             Progress(**resume)
         except TypeError:
             raise ValueError("the saved training state is damaged") from None
-    model.vocab = Vocab(words, counts)
+    model.vocab = Vocab(words, counts, ordered=bool(cfg.hs))
     model.weights = weights
     model.epochs_trained = int(meta.get("epochs_trained", 0))
     model._resume = resume
+    schedule = meta.get("schedule_words")
+    model._schedule_words = schedule if isinstance(schedule, int) and schedule > 0 else None
     return model
-
-
-def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:
-    """The vocabulary of ``source``, and its ids recorded while counting when worth it."""
-    corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
-    if isinstance(corpus, PathCorpus) and cfg.max_vocab_size is None and cfg.cache_ids is not False:
-        # Counting looks every token up anyway: keeping the ids it finds costs little, and
-        # spares the first epoch reading and tokenising the text again (a producer thread
-        # that would take CPU from the kernel threads).
-        budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
-        counts, recording = count_and_record(corpus, cfg.batch_words, budget)
-        vocab = Vocab.from_corpus_counts(
-            counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
-        )
-        if recording is not None:
-            recording.bind(vocab.index)  # the vocabulary is final: map it now
-        return vocab, recording
-    vocab = Vocab.build(
-        corpus,
-        min_count=cfg.min_count,
-        max_size=cfg.max_final_vocab,
-        max_vocab_size=cfg.max_vocab_size,
-    )
-    return vocab, None
 
 
 def _ranked(words: list[str], probs: np.ndarray, topn: int | None) -> list[tuple[str, float]]:

@@ -3,7 +3,8 @@
 Arrays: ``meta`` (UTF-8 JSON: format, version, parameters, epochs trained, the state of an
 interrupted ``train`` call), ``words_utf8`` and ``word_lengths`` (the words, concatenated),
 ``counts``, and one array per weight matrix (``w_in``, ``w_out_ns``, ``w_out_hs``,
-``w_out_sm``; only those the model has).
+``w_out_sm``; only those the model has), and ``lockf`` (the input rows' lock factors) when
+the model has them.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def write(
         "counts": vocab.counts,
     }
     arrays.update(weights.matrices())
+    if weights.lockf is not None:
+        arrays["lockf"] = weights.lockf
     with atomic_write(path, "wb") as fh:
         np.savez(fh, **arrays)  # type: ignore[arg-type]  # (stubs: a key could be allow_pickle)
 
@@ -95,7 +98,7 @@ def read(path: Path) -> SavedModel:
         counts = np.array(z["counts"], dtype=np.int64)
         arrays = {
             name: np.ascontiguousarray(z[name], dtype=np.float32) if name in z else None
-            for name in ("w_in", *OUTPUT_MATRICES)
+            for name in ("w_in", *OUTPUT_MATRICES, "lockf")
         }
     return SavedModel(meta, words, counts, Weights.from_arrays(arrays))
 

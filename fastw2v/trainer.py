@@ -309,6 +309,7 @@ def kernel_tables(
         min_alpha=cfg.final_learning_rate,
         total_words=total_words,
         w_out_sm=weights.output("w_out_sm"),
+        lockf=weights.lockf,
     )
 
 

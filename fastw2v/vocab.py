@@ -61,6 +61,8 @@ class Vocab:
         Distinct words, most frequent first.
     counts : array-like of int
         Their counts (each >= 1), non-increasing.
+    ordered : bool
+        False admits counts out of order (grown by ``build_vocab(update=True)``), no Huffman tree.
 
     Attributes
     ----------
@@ -72,7 +74,9 @@ class Vocab:
         Word to row.
     """
 
-    def __init__(self, words: Iterable[str], counts: Iterable[int] | np.ndarray) -> None:
+    def __init__(
+        self, words: Iterable[str], counts: Iterable[int] | np.ndarray, *, ordered: bool = True
+    ) -> None:
         self.words: list[str] = list(words)
         counts_arr = np.array(counts, dtype=np.int64).reshape(-1)
         if len(self.words) != len(counts_arr):
@@ -81,7 +85,8 @@ class Vocab:
             raise ValueError("a vocabulary needs at least one word")
         if counts_arr.min() < 1:
             raise ValueError("word counts must be >= 1")
-        if np.any(counts_arr[1:] > counts_arr[:-1]):
+        self.frequency_ordered = not np.any(counts_arr[1:] > counts_arr[:-1])
+        if ordered and not self.frequency_ordered:
             # The Huffman construction and the frequency-ordered rows rely on this order.
             raise ValueError("counts must be in non-increasing order (most frequent word first)")
         self.index: dict[str, int] = {w: i for i, w in enumerate(self.words)}
@@ -278,8 +283,8 @@ class Vocab:
         return tables.alias_table(self.counts, exponent)
 
     def huffman(self) -> HuffmanTree:
-        """Huffman tree over the counts, exactly word2vec.c's
-        (:func:`fastw2v.tables.huffman_tree`)."""
+        """Huffman tree over the counts, word2vec.c's (:func:`fastw2v.tables.huffman_tree`)."""
+        _check_frequency_order(self)
         return tables.huffman_tree(self.counts)
 
     # ---------------------------------------------------------------- encoding
@@ -344,6 +349,14 @@ class Vocab:
         """
         path = Path(os.fsdecode(path))
         return cls._select(_read_counts(path), 1, None, source=str(path))
+
+
+def _check_frequency_order(vocab: Vocab) -> None:
+    if not vocab.frequency_ordered:
+        raise ValueError(
+            "this vocabulary is not in frequency order (it was grown with "
+            "build_vocab(update=True)): it has no Huffman tree"
+        )
 
 
 def _read_counts(path: Path) -> dict[str, int]:

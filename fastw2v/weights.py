@@ -30,14 +30,24 @@ class Weights:
         float32, C-contiguous, (vocab_size, dim).
     outputs : mapping of str to numpy.ndarray
         The output matrices, by name (:data:`fastw2v.layers.OUTPUT_MATRICES`).
+    lockf : numpy.ndarray, optional
+        float32, one lock factor in [0, 1] per input row (gensim's ``vectors_lockf``): the
+        kernel multiplies each update of input row ``i`` by ``lockf[i]``. None: all rows
+        train freely (and the kernel runs exactly as without locks).
     """
 
-    def __init__(self, w_in: np.ndarray, outputs: Mapping[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        w_in: np.ndarray,
+        outputs: Mapping[str, np.ndarray],
+        lockf: np.ndarray | None = None,
+    ) -> None:
         unknown = set(outputs) - set(OUTPUT_MATRICES)
         if unknown:
             raise ValueError(f"unknown output matrices: {sorted(unknown)}")
         self.w_in = w_in
         self.outputs: dict[str, np.ndarray] = dict(outputs)
+        self.lockf = lockf
 
     @classmethod
     def initial(
@@ -50,6 +60,30 @@ class Weights:
             layer.matrix: np.zeros((layer.rows(vocab_size), dim), np.float32) for layer in layers
         }
         return cls(w_in, outputs)
+
+    @staticmethod
+    def fresh_rows(first: int, last: int, dim: int, seed: int) -> np.ndarray:
+        """Input rows ``first..last-1`` exactly as :meth:`initial` makes them for a
+        vocabulary of ``last`` words (a grown vocabulary's new rows)."""
+        rng = init_rng(seed)
+        rows = rng.random((last, dim), dtype=np.float32)[first:]
+        return (rows - np.float32(0.5)) / np.float32(dim)
+
+    def grow(self, vocab_size: int, layers: Sequence[OutputLayer], seed: int) -> Weights:
+        """These weights for a vocabulary grown to ``vocab_size`` words (appended at the
+        end): every existing row kept at its index, new input rows fresh (:meth:`fresh_rows`),
+        new output rows zero, new lock factors 1."""
+        old, dim = self.w_in.shape
+        w_in = np.concatenate([self.w_in, self.fresh_rows(old, vocab_size, dim, seed)])
+        outputs = {}
+        for layer in layers:
+            m = self.outputs[layer.matrix]
+            extra = np.zeros((layer.rows(vocab_size) - m.shape[0], dim), np.float32)
+            outputs[layer.matrix] = np.concatenate([m, extra])
+        lockf = None
+        if self.lockf is not None:
+            lockf = np.concatenate([self.lockf, np.ones(vocab_size - old, np.float32)])
+        return Weights(w_in, outputs, lockf)
 
     def output(self, name: str) -> np.ndarray | None:
         """The output matrix ``name``, or None if the model has no such layer."""
@@ -76,15 +110,21 @@ class Weights:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray | None]) -> Weights:
-        """Matrices read from a file (absent ones None), as float32 C-contiguous arrays."""
+        """Matrices (and lock factors) read from a file (absent ones None), as float32
+        C-contiguous arrays."""
         outputs = {n: arrays[n] for n in OUTPUT_MATRICES if arrays.get(n) is not None}
-        return cls(arrays.get("w_in"), outputs)  # type: ignore[arg-type]  # checked by check_input
+        w_in = arrays.get("w_in")
+        return cls(w_in, outputs, arrays.get("lockf"))  # type: ignore[arg-type]  # checked later
 
     def check_input(self, vocab_size: int, dim: int) -> None:
         """Raise ValueError unless ``w_in`` is (vocab_size, dim)."""
         shape = None if self.w_in is None else self.w_in.shape
         if shape != (vocab_size, dim):
             raise ValueError(f"input matrix has shape {shape}, expected ({vocab_size}, {dim})")
+        if self.lockf is not None:
+            lf = self.lockf
+            if lf.shape != (vocab_size,) or not np.all((lf >= 0) & (lf <= 1)):
+                raise ValueError(f"lock factors must be {vocab_size} numbers in [0, 1]")
 
     def check_outputs(self, vocab_size: int, dim: int, layers: Sequence[OutputLayer]) -> None:
         """Raise ValueError unless the output matrices are exactly those of ``layers``."""

@@ -11,6 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 
+def lock(w, row) -> float:
+    """The lock factor of input row ``row``: ``w["lockf"][row]`` (1 when ``w`` has none).
+
+    Every update of an input row is multiplied by it (gensim's ``vectors_lockf``); the
+    output rows are never locked."""
+    lockf = w.get("lockf")
+    return 1.0 if lockf is None else float(lockf[row])
+
+
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -83,7 +92,7 @@ def sg_pair(w, ctx, centre, negs, alpha, hs_tables=None, negative=True, softmax=
     h = w["in"][ctx].copy()
     neu1e = np.zeros_like(h)
     loss = output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax)
-    w["in"][ctx] = h + neu1e
+    w["in"][ctx] = h + lock(w, ctx) * neu1e
     return loss
 
 
@@ -103,7 +112,7 @@ def sg_batch(w, ctxs, centre, negs, alpha, hs_tables=None, negative=True):
     for j, (kind, row, _) in enumerate(tg):
         w[kind][row] += dO[j]
     for m, c in enumerate(ctxs):
-        w["in"][c] += dH[m]
+        w["in"][c] += lock(w, c) * dH[m]
     return loss
 
 
@@ -134,7 +143,7 @@ def cbow(w, ctxs, centre, negs, alpha, mean=True, hs_tables=None, negative=True,
     neu1e = np.zeros_like(h)
     loss = output_layer(w, h, centre, negs, alpha, neu1e, hs_tables, negative, softmax)
     for c in ctxs:
-        w["in"][c] += neu1e
+        w["in"][c] += lock(w, c) * neu1e
     return loss
 
 

@@ -44,7 +44,9 @@ def tree_tables(counts):
     return (np.array(codes, np.uint8), np.array(points, np.int32), np.array(offsets, np.int64))
 
 
-def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3, dim=DIM):
+def make_problem(
+    rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3, dim=DIM, lockf=None
+):
     w_in = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
     w_ns = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
     w_hs = ((rng.random((V - 1, dim)) - 0.5) / 2).astype(np.float32)
@@ -72,12 +74,15 @@ def make_problem(rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=
         alpha=0.025,
         min_alpha=0.0001,
         total_words=1,
+        lockf=lockf,
     )
     ref_w = {
         "in": w_in.astype(np.float64),
         "ns": w_ns.astype(np.float64),
         "hs": w_hs.astype(np.float64),
     }
+    if lockf is not None:
+        ref_w["lockf"] = lockf.astype(np.float64)
     return tables, (w_in, w_ns, w_hs), ref_w, (codes, points, offsets)
 
 
@@ -558,3 +563,86 @@ def test_private_hot_rows_lose_no_update(sg, hot_rows, negative, batched):
     for plain, hot, start, moves in zip(outs[0], outs[1], before, used):
         assert np.array_equal(plain, start) != moves  # the rows in use did move
         np.testing.assert_allclose(hot, plain, rtol=1e-4, atol=1e-6)
+
+
+# ------------------------------------------------------------------ lock factors
+
+
+def _lock_factors(rng):
+    """Locked (0), half-locked, free and arbitrary rows, mixed."""
+    lockf = rng.choice(np.array([0.0, 0.5, 1.0], np.float32), V)
+    lockf[:3] = rng.random(3, dtype=np.float32)
+    return lockf
+
+
+def _one_example(tables, rw, rng, kind, negative, hs_tables, alpha):
+    n_ctx = int(rng.integers(1, 7))
+    ctx = rng.integers(0, V, n_ctx).astype(np.int32)
+    centre = int(rng.integers(0, V))
+    negs = rng.integers(0, V, (n_ctx, max(negative, 0))).astype(np.int32)
+    tables.example(kind, ctx, centre, np.ascontiguousarray(negs), alpha)
+    if kind == "sg_pair":
+        for m, c in enumerate(ctx):
+            ref.sg_pair(rw, int(c), centre, negs[m], alpha, hs_tables, negative > 0)
+    elif kind == "sg_batch":
+        ref.sg_batch(rw, ctx, centre, negs[0], alpha, hs_tables, negative > 0)
+    else:
+        ref.cbow(rw, ctx, centre, negs[0], alpha, True, hs_tables, negative > 0)
+
+
+@pytest.mark.parametrize("kind", ["sg_pair", "sg_batch", "cbow"])
+@pytest.mark.parametrize(("negative", "hs"), LAYERS, ids=LAYER_IDS)
+@pytest.mark.parametrize("steps", [1, 100])
+def test_lock_factors_match_reference(kind, negative, hs, steps):
+    rng = np.random.default_rng(zlib.crc32(repr(("lockf", kind, negative, hs, steps)).encode()))
+    lockf = _lock_factors(rng)
+    tables, cw, rw, tree = make_problem(
+        rng, sg=kind != "cbow", negative=negative, hs=hs, batched=kind == "sg_batch", lockf=lockf
+    )
+    before = cw[0].copy()
+    for _ in range(steps):
+        _one_example(tables, rw, rng, kind, negative, tree if hs else None, 0.1)
+    assert_close(cw, rw, 2e-5 if steps == 1 else 5e-4)
+    locked = lockf == 0
+    assert np.array_equal(cw[0][locked].view(np.uint32), before[locked].view(np.uint32))
+    if steps > 1:  # the free rows learned: the test could fail
+        assert not np.allclose(cw[0][lockf == 1], before[lockf == 1])
+
+
+@pytest.mark.parametrize("kind", ["sg_pair", "sg_batch", "cbow"])
+def test_half_lock_halves_the_input_step_only(kind):
+    steps = []
+    for lockf in (None, np.full(V, 0.5, np.float32)):
+        rng = np.random.default_rng(21)
+        tables, cw, _, _ = make_problem(
+            rng, sg=kind != "cbow", negative=3, batched=kind == "sg_batch", lockf=lockf
+        )
+        before = [w.copy() for w in cw]
+        negs = np.array([[7, 8, 9]] * 3, np.int32)
+        tables.example(kind, np.array([1, 2, 3], np.int32), 5, negs, 0.05)
+        steps.append([w - b for w, b in zip(cw, before)])
+    (free_in, free_ns, _), (half_in, half_ns, _) = steps
+    assert np.abs(free_in).max() > 0
+    # float32 rows of about 0.25 move by about 1e-2: the steps agree to their rounding
+    np.testing.assert_allclose(half_in, 0.5 * free_in, rtol=1e-4, atol=3e-8)
+    np.testing.assert_array_equal(half_ns, free_ns)  # output rows step from the old input rows
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_locked_rows_are_byte_identical_after_train_chunk(threads):
+    rng = np.random.default_rng(8)
+    lockf = np.ones(V, np.float32)
+    lockf[::3] = 0.0
+    tables, (w_in, *_), _, _ = make_problem(rng, negative=3, hs=1, batched=1, lockf=lockf)
+    before = w_in.copy()
+    tokens = rng.integers(0, V, 4000).astype(np.int32)
+    offsets = np.arange(0, 4001, 40, dtype=np.int64)
+    tables.train_chunk(tokens, offsets, 0, 3, threads)
+    assert np.array_equal(w_in[::3].view(np.uint32), before[::3].view(np.uint32))
+    assert not np.allclose(w_in[1::3], before[1::3])
+
+
+@pytest.mark.parametrize("bad", [np.ones(V - 1, np.float32), np.full(V, np.nan, np.float32)])
+def test_lock_factors_are_checked(bad):
+    with pytest.raises(ValueError, match="lockf"):
+        make_problem(np.random.default_rng(0), lockf=bad)

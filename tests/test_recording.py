@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import fastw2v.model as model_module
+import fastw2v.online as online_module
 import fastw2v.trainer as trainer_module
 from fastw2v import Word2Vec, _tokenize
 from fastw2v.corpus import PathCorpus
@@ -109,7 +109,7 @@ def test_recording_gives_up_past_its_memory_bound(tmp_path, monkeypatch):
     counts, recording = count_and_record(PathCorpus(path), 50, 1000)
     assert recording is None
     assert counts == count_words(PathCorpus(path))  # counting went on
-    monkeypatch.setattr(model_module, "ID_CACHE_AUTO_BYTES", 1000)
+    monkeypatch.setattr(online_module, "ID_CACHE_AUTO_BYTES", 1000)
     model = Word2Vec(epochs=1, **PARAMS)
     model.build_vocab(corpus_file=path)
     assert model._recording is None
