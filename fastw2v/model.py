@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastw2v import model_format
-from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
+from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_WORDS, TrainConfig, is_int
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
 from fastw2v.layers import predict
@@ -375,13 +375,13 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     weights.check_outputs(len(words), cfg.vector_size, cfg.output_layers())
     resume = meta.get("resume")
     if resume is not None:
-        try:
-            Progress(**resume)
-        except TypeError:
-            raise ValueError("the saved training state is damaged") from None
+        Progress.restore(resume)
+    epochs_trained = meta.get("epochs_trained", 0)
+    if not is_int(epochs_trained) or not 0 <= epochs_trained <= MAX_WORDS:
+        raise ValueError(f"the saved epochs_trained is damaged: {epochs_trained!r}")
     model.vocab = Vocab(words, counts)
     model.weights = weights
-    model.epochs_trained = int(meta.get("epochs_trained", 0))
+    model.epochs_trained = int(epochs_trained)
     model._resume = resume
     return model
 
