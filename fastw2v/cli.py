@@ -34,6 +34,7 @@ _REPORTED = (
     FloatingPointError,
     KeyError,
     ImportError,
+    MemoryError,
 )
 
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
@@ -351,6 +352,8 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
             f"({time.perf_counter() - t0:.1f}s)",
             file=sys.stderr,
         )
+        est = model.memory_estimate
+        print(f"Memory: about {est.total / 2**20:,.0f} MiB ({est.describe()})", file=sys.stderr)
     return model
 
 
@@ -578,6 +581,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             exc = ValueError(f"{exc} ({TRAIN_FLAGS[exc.name]})")
         elif isinstance(exc, ConflictError):
             exc = ValueError(f"{exc} ({', '.join(TRAIN_FLAGS[n] for n in exc.names)})")
+        elif isinstance(exc, MemoryError) and not str(exc):
+            exc = MemoryError(
+                "out of memory: lower -size, or keep fewer words (-max-vocab, -min-count)"
+            )
         # KeyError's str() is the repr of its argument; show the message itself
         text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         msg = text.strip().splitlines()[0] if text.strip() else type(exc).__name__

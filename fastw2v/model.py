@@ -22,6 +22,7 @@ from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_WORDS, TrainConfig, is_int
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
 from fastw2v.layers import predict
+from fastw2v.memory import MemoryEstimate, check_memory
 from fastw2v.model_format import MODEL_FORMAT_VERSION
 from fastw2v.trainer import (
     Callback,
@@ -103,6 +104,7 @@ class Word2Vec:
         self.last_result: TrainResult | None = None
         self._resume: dict[str, Any] | None = None  # an interrupted train() call's Progress
         self._wv: KeyedVectors | None = None
+        self.memory_estimate: MemoryEstimate | None = None  # of the run build_vocab prepared
         self._recording: Recording | None = None  # the corpus build_vocab counted, encoded
         source = _pick_source(sentences, corpus_file)
         if source is not None:
@@ -133,10 +135,8 @@ class Word2Vec:
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
             vocab, self._recording = _count_vocab(cfg, source)
-        for layer in cfg.output_layers():
-            layer.check_vocab(len(vocab))
+        self.weights, self.memory_estimate = _initial_weights(cfg, vocab)
         self.vocab = vocab
-        self.weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
         self.epochs_trained = 0
         self._wv = None
         return vocab
@@ -384,6 +384,16 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     model.epochs_trained = int(epochs_trained)
     model._resume = resume
     return model
+
+
+def _initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEstimate]:
+    """The first weights for ``vocab``, once the layers accept its size and the run's
+    estimated memory fits (a run too large for this machine stops here, not in a traceback)."""
+    for layer in cfg.output_layers():
+        layer.check_vocab(len(vocab))
+    est = check_memory(cfg, len(vocab), vocab.total_words)
+    weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
+    return weights, est
 
 
 def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:
