@@ -779,7 +779,11 @@ def run_cli(args: Any, params: dict[str, Any]) -> int:
     comm = mpi.COMM_WORLD
     with abort_on_error(comm):
         _refuse_single_process_flags(args, comm.size)
-        vocab = Vocab.load(args.read_vocab) if args.read_vocab else None
+        vocab = None
+        if args.read_vocab:
+            # -min-count and -max-vocab apply to a read vocabulary too, as in word2vec.c
+            mc, cap = params["min_count"], params["max_final_vocab"]
+            vocab = Vocab.load(args.read_vocab, mc, cap, strict=True)
         try:
             res = _run_for_cli(args, comm, vocab, params)
         except JobMismatch as exc:

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastw2v import model_format
-from fastw2v.config import ID_CACHE_AUTO_BYTES, MAX_WORDS, TrainConfig, is_int
+from fastw2v.config import (
+    ID_CACHE_AUTO_BYTES,
+    MAX_THREADS_PER_CORE,
+    MAX_WORDS,
+    TrainConfig,
+    available_cores,
+    is_int,
+)
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
 from fastw2v.layers import predict
@@ -367,7 +374,7 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     config = meta.get("config")
     if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
         raise ValueError("the saved parameters are damaged")
-    model = cls(progress=False, **config)
+    model = cls(progress=False, **_this_machine(config))
     cfg = model.config
     weights.check_input(len(words), cfg.vector_size)
     if counts.shape != (len(words),):
@@ -384,6 +391,16 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     model.epochs_trained = int(epochs_trained)
     model._resume = resume
     return model
+
+
+def _this_machine(config: dict[str, Any]) -> dict[str, Any]:
+    """Saved parameters for this machine: ``workers`` is a property of the run that saved
+    them, not of the model; more threads than this machine allows become its default."""
+    workers = config.get("workers")
+    cap = MAX_THREADS_PER_CORE * available_cores()
+    if is_int(workers) and not 1 <= workers <= cap:
+        return {**config, "workers": None}
+    return config
 
 
 def _initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEstimate]:

@@ -30,7 +30,7 @@ def test_the_cli_refuses_a_run_larger_than_memory_before_any_work(
 ) -> None:
     # a 100,000-word vocabulary at -size 100000: 80 GB of weights
     vocab = tmp_path / "vocab.txt"
-    vocab.write_text("".join(f"w{i} {1000 - i // 100}\n" for i in range(100_000)))
+    vocab.write_text("".join(f"w{i} {2000 - i // 100}\n" for i in range(100_000)))
     monkeypatch.setattr(memory, "available_memory", lambda: 8 << 30)
     out, saved = tmp_path / "v.txt", tmp_path / "saved_vocab.txt"
     code = cli_main(["train", "-train", str(corpus), "-read-vocab", str(vocab), "-size",
