@@ -269,8 +269,8 @@ def _check_saved(name: str, value: Any) -> None:
         if not is_number(value) or not np.isfinite(float(value)):
             bad = "a finite number"
     elif name == "finished":
-        if not isinstance(value, list):
-            bad = "a list"
+        if not isinstance(value, list) or not all(_valid_epoch(e) for e in value):
+            bad = "a list of epoch statistics"
     elif name == "partial":
         if value is not None and not _valid_partial(value):
             bad = "{'before': words, 'at': [[sentence, word], ...]}"
@@ -280,6 +280,16 @@ def _check_saved(name: str, value: Any) -> None:
             bad = f"an integer in [0, {hi}]"
     if bad:
         raise ValueError(f"the saved training state is damaged: resume.{name}={value!r} ({bad})")
+
+
+def _valid_epoch(stats: Any) -> bool:
+    """A finished epoch's statistics as saved (:class:`EpochStats` as a dict)."""
+    if not isinstance(stats, dict) or set(stats) != set(EpochStats.__dataclass_fields__):
+        return False
+    floats = ("loss", "loss_sum", "seconds", "alpha_end")
+    return all(
+        is_number(v) if k in floats else is_int(v) and 0 <= v <= MAX_WORDS for k, v in stats.items()
+    )
 
 
 def _valid_partial(part: Any) -> bool:

@@ -1,5 +1,7 @@
 """Fuzz every reader with random bytes and random mutations of valid files (hypothesis).
 
+Each test runs ``FASTW2V_FUZZ_EXAMPLES`` examples (300 by default; the long run of
+docs/development.md sets it to thousands).
 Whatever the bytes, a reader returns a result or raises one of its documented exceptions
 (ValueError, which includes UnicodeDecodeError, for bad content; FileNotFoundError for a
 missing part): never IndexError, struct.error, MemoryError, OverflowError, a crash or a
@@ -10,6 +12,8 @@ is caught before anything of that size is allocated.
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -26,8 +30,12 @@ from fastw2v.evaluate import evaluate_word_pairs, read_analogies
 from fastw2v.vectors import KeyedVectors
 from fastw2v.vocab import Vocab
 
+#: Examples per test; the long run (docs/development.md, "Fuzzing") sets
+#: FASTW2V_FUZZ_EXAMPLES to run every reader on many more.
+EXAMPLES = int(os.environ.get("FASTW2V_FUZZ_EXAMPLES", "300"))
+
 SETTINGS = settings(
-    max_examples=300,
+    max_examples=EXAMPLES,
     derandomize=True,  # the same examples every run: a failure reproduces
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -233,5 +241,59 @@ def test_fuzz_model_file(tmp_path: Path, model_bytes: bytes) -> None:
     def run(data: bytes) -> None:
         path.write_bytes(data)
         _check(lambda: fastw2v.Word2Vec.load(path), (ValueError,))
+
+    run()
+
+
+# ------------------------------------------------------------------ checkpoints
+
+_JUNK = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(-3, 10**6), max_size=3),
+    st.lists(st.lists(st.integers(-3, 10**6), max_size=3), max_size=3),
+    st.dictionaries(st.sampled_from(["before", "at", "x"]), st.integers(-3, 10), max_size=3),
+)
+
+_RESUME = {"epochs": 2, "total_words": 100, "epoch": 1, "chunk": 0, "done": 50, "local": 50}
+
+
+def test_fuzz_checkpoint_state(tmp_path: Path, model_bytes: bytes) -> None:
+    """A checkpoint's training state with fields replaced by anything JSON can hold: load
+    and resume give a ValueError or train, never an OverflowError or a crash."""
+    src, path = tmp_path / "src.fw2v", tmp_path / "ck.fw2v"
+    src.write_bytes(model_bytes)
+    with np.load(src) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    corpus = [WORDS[:5]] * 10
+
+    @SETTINGS
+    @given(
+        edits=st.dictionaries(
+            st.sampled_from([*_RESUME, "partial", "loss", "finished", "seconds", "bogus"]),
+            _JUNK,
+            max_size=3,
+        ),
+        epochs_trained=st.one_of(st.just(1), _JUNK),
+    )
+    def run(edits: dict, epochs_trained: object) -> None:
+        damaged = {**meta, "resume": {**_RESUME, **edits}, "epochs_trained": epochs_trained}
+        try:
+            text = json.dumps(damaged)
+        except ValueError:
+            return
+        arrays["meta"] = np.frombuffer(text.encode(), dtype=np.uint8)
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+        def load_and_resume() -> None:
+            model = fastw2v.Word2Vec.load(path)
+            model.train(corpus, resume=True)
+
+        _check(load_and_resume, (ValueError,))
 
     run()
