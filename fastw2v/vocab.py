@@ -40,6 +40,18 @@ def _check_nonneg_int(name: str, value: int | None, minimum: int, allow_none: bo
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
 
 
+def _counts_array(counts: Iterable[int] | np.ndarray) -> np.ndarray:
+    """Counts as int64, each at most MAX_COUNT (a ValueError, not numpy's OverflowError)."""
+    try:
+        arr = np.array(counts if isinstance(counts, np.ndarray) else list(counts), dtype=np.int64)
+    except OverflowError:
+        raise ValueError(f"a word count is larger than {MAX_COUNT}") from None
+    arr = arr.reshape(-1)
+    if arr.size and arr.max() > MAX_COUNT:
+        raise ValueError(f"a word count is larger than {MAX_COUNT}")
+    return arr
+
+
 def _check_word(word: object) -> None:
     """Refuse words that could not round-trip through the one-line-per-word text format."""
     if not isinstance(word, str):
@@ -74,13 +86,15 @@ class Vocab:
 
     def __init__(self, words: Iterable[str], counts: Iterable[int] | np.ndarray) -> None:
         self.words: list[str] = list(words)
-        counts_arr = np.array(counts, dtype=np.int64).reshape(-1)
+        counts_arr = _counts_array(counts)
         if len(self.words) != len(counts_arr):
             raise ValueError(f"{len(self.words)} words but {len(counts_arr)} counts")
         if not self.words:
             raise ValueError("a vocabulary needs at least one word")
         if counts_arr.min() < 1:
             raise ValueError("word counts must be >= 1")
+        if sum(counts_arr.tolist()) > MAX_COUNT:  # Python ints: the sum cannot wrap
+            raise ValueError(f"the word counts add up to more than {MAX_COUNT}")
         if np.any(counts_arr[1:] > counts_arr[:-1]):
             # The Huffman construction and the frequency-ordered rows rely on this order.
             raise ValueError("counts must be in non-increasing order (most frequent word first)")

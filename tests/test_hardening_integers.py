@@ -14,6 +14,7 @@ import pytest
 import fastw2v
 from fastw2v.cli import main as cli_main
 from fastw2v.config import ParameterError
+from fastw2v.vocab import Vocab
 
 
 @pytest.fixture
@@ -161,3 +162,18 @@ def test_numpy_scalars_are_accepted_as_parameters(corpus: Path) -> None:
 def test_bools_and_floats_are_still_refused_where_an_integer_is_meant(bad: object) -> None:
     with pytest.raises(TypeError, match="vector_size must be an integer"):
         fastw2v.Word2Vec(vector_size=bad, progress=False)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Vocab.from_counts({"a": 10**20, "b": 3}, 1),
+        lambda: Vocab(["a", "b"], [10**20, 3]),
+        lambda: Vocab.from_counts({"a": 2**62, "b": 2**62}, 1),
+    ],  # fmt: skip
+    ids=["from_counts", "constructor", "sum-wraps"],
+)
+def test_vocabulary_counts_too_large_are_value_errors(make) -> None:
+    # the third once gave total_words = -2**63
+    with pytest.raises(ValueError, match="count"):
+        make()
