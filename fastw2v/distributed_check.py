@@ -55,8 +55,9 @@ def _short(value: Any) -> str:
 
 
 def corpus_identity(files: Sequence[Path]) -> list[tuple[str, int]]:
-    """The corpus as the shard plan sees it: each file's path and size in bytes."""
-    return [(os.fsdecode(p), os.path.getsize(p)) for p in files]
+    """The corpus as the shard plan sees it: each file's path (links and ``..`` resolved, so
+    that ``c.txt`` and ``/data/c.txt`` are the same file) and size in bytes."""
+    return [(os.path.realpath(p), os.path.getsize(p)) for p in files]
 
 
 def vocab_identity(vocab: Any) -> str | None:
