@@ -10,7 +10,9 @@ a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
+import math
 import os
 import signal
 import sys
@@ -34,6 +36,7 @@ _REPORTED = (
     FloatingPointError,
     KeyError,
     ImportError,
+    MemoryError,
 )
 
 DEMO_WORDS = ("king", "france", "computer", "two", "music", "good")
@@ -53,6 +56,29 @@ def _bool01(text: str) -> bool:
     if text.lower() in ("0", "false", "no", "off"):
         return False
     raise argparse.ArgumentTypeError(f"expected 0 or 1, got {text!r}")
+
+
+def _positive(text: str) -> int:
+    """A count the vector tools take (``-n``, ``--limit``): an integer >= 1; argparse names
+    the flag in the error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    """A finite number > 0 (``--checkpoint-minutes``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return value
 
 
 def _auto01(text: str) -> bool | None:
@@ -218,14 +244,14 @@ def _add_checkpoint_flags(p: argparse.ArgumentParser) -> None:
     )
     ck.add_argument(
         "--checkpoint-every",
-        type=int,
+        type=_positive,
         metavar="WORDS",
         default=None,
         help="checkpoint every WORDS trained words",
     )
     ck.add_argument(
         "--checkpoint-minutes",
-        type=float,
+        type=_positive_float,
         metavar="M",
         default=None,
         help="checkpoint every M minutes",
@@ -398,6 +424,8 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
 
     if args.resume:
         model = Word2Vec.load(args.resume)
+        if args.workers is not None:  # threads are this run's, not the checkpoint's
+            model.config = dataclasses.replace(model.config, workers=args.workers)
         model.progress = args.debug >= 2
         if args.debug >= 1:
             print(f"Resuming {args.resume}: {model!r}", file=sys.stderr)
@@ -410,7 +438,9 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
     else:
         model = Word2Vec(progress=args.debug >= 2, **train_params)
         if args.read_vocab:
-            vocab = model.build_vocab(vocab=Vocab.load(args.read_vocab))
+            # -min-count and -max-vocab apply to a read vocabulary too, as in word2vec.c
+            read = Vocab.load(args.read_vocab, args.min_count, args.max_final_vocab, strict=True)
+            vocab = model.build_vocab(vocab=read)
         else:
             vocab = model.build_vocab(args.train)
     if args.init_vectors:
@@ -423,6 +453,9 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
             f"({time.perf_counter() - t0:.1f}s)",
             file=sys.stderr,
         )
+        est = getattr(model, "memory_estimate", None)  # none for a model loaded as it was
+        if est is not None:
+            print(f"Memory: about {est.total / 2**20:,.0f} MiB ({est.describe()})", file=sys.stderr)
     return model
 
 
@@ -445,7 +478,8 @@ def _check_space(model: Any, args: argparse.Namespace) -> None:
     matrices = len(model.weights.matrices())  # the input and every output layer
     need: dict[str, int] = {}
     if args.output:
-        need[args.output] = words + V * dim * (4 if args.binary else 13)
+        # text: "%.9g" takes up to 15 characters ("-1.23456789e-05"), and a space
+        need[args.output] = words + V * dim * (4 if args.binary else 16)
     for path in (args.save_model, args.checkpoint):
         if path:
             need[path] = words + V * dim * 4 * matrices
@@ -558,7 +592,7 @@ def _add_eval(sub: Any) -> None:
     )
     p.add_argument(
         "--restrict-vocab",
-        type=int,
+        type=_positive,
         default=30000,
         help="most frequent words used for analogies (default 30000)",
     )
@@ -572,16 +606,18 @@ def _add_queries(sub: Any) -> None:
     p = sub.add_parser("similar", help="nearest neighbours of words")
     p.add_argument("vectors", help=_VECTORS_HELP)
     p.add_argument("words", nargs="+", help="query words")
-    p.add_argument("-n", "--topn", type=int, default=10, help="neighbours per word (default 10)")
-    p.add_argument("--limit", type=int, default=None, help=limit_help)
+    p.add_argument(
+        "-n", "--topn", type=_positive, default=10, help="neighbours per word (default 10)"
+    )
+    p.add_argument("--limit", type=_positive, default=None, help=limit_help)
     p.set_defaults(func=_lazy("fastw2v.vectors", "main_similar"))
     p = sub.add_parser("analogy", help="a is to b as c is to ?")
     p.add_argument("vectors", help=_VECTORS_HELP)
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("c")
-    p.add_argument("-n", "--topn", type=int, default=10, help="answers to show (default 10)")
-    p.add_argument("--limit", type=int, default=None, help=limit_help)
+    p.add_argument("-n", "--topn", type=_positive, default=10, help="answers to show (default 10)")
+    p.add_argument("--limit", type=_positive, default=None, help=limit_help)
     p.add_argument("--cosmul", action="store_true", help="use 3CosMul instead of 3CosAdd")
     p.set_defaults(func=_lazy("fastw2v.vectors", "main_analogy"))
 
@@ -650,6 +686,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             exc = ValueError(f"{exc} ({TRAIN_FLAGS[exc.name]})")
         elif isinstance(exc, ConflictError):
             exc = ValueError(f"{exc} ({', '.join(TRAIN_FLAGS[n] for n in exc.names)})")
+        elif isinstance(exc, MemoryError) and not str(exc):
+            exc = MemoryError(
+                "out of memory: lower -size, or keep fewer words (-max-vocab, -min-count)"
+            )
         # KeyError's str() is the repr of its argument; show the message itself
         text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         msg = text.strip().splitlines()[0] if text.strip() else type(exc).__name__

@@ -8,6 +8,7 @@ message names the parameter, the allowed range and the value; a wrong type raise
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -70,9 +71,32 @@ class ConflictError(ValueError):
         super().__init__(message)
 
 
+#: Upper bound of word counts, of words per training call and of the ranges below: it
+#: leaves the kernel's int64 tallies headroom (fastw2v.tables.MAX_COUNT is the same).
+MAX_WORDS = 2**62
+
+#: Word ids are int32 in the kernel.
+MAX_VOCAB = 2**31 - 1
+
+#: Passes over the corpus: far beyond any use, and epochs x words per epoch stays countable.
+MAX_EPOCHS = 1_000_000
+
+
+def is_int(value: Any) -> bool:
+    """An integer, Python's or numpy's (``np.int64(5)``), but not a bool (``True``,
+    ``np.True_``), which is almost always a mistake where a count is meant."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    """A real number, Python's or numpy's (``np.float32(0.025)``), but not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _check_int(name: str, value: Any, lo: int, hi: int | None = None, why: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
     if value < lo or (hi is not None and value > hi):
         bound = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
         raise ParameterError(name, bound, value, why)
@@ -81,7 +105,7 @@ def _check_int(name: str, value: Any, lo: int, hi: int | None = None, why: str =
 def _check_float(
     name: str, value: Any, lo: float, hi: float | None = None, lo_open: bool = False
 ) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_number(value):
         raise TypeError(f"{name} must be a number, got {value!r}")
     value = float(value)
     bad = (
@@ -290,17 +314,24 @@ class TrainConfig:
         lo=0.0,
         hi=1.0,
     )
-    min_count: int = param(5, "discard words seen fewer times", "-min-count --min-count", lo=1)
+    min_count: int = param(
+        5, "discard words seen fewer times", "-min-count --min-count", lo=1, hi=MAX_WORDS
+    )
     max_vocab_size: int | None = param(
         None,
         "bound on distinct words held while counting (rarest pruned)",
         "--max-vocab-size",
         lo=1,
+        hi=MAX_WORDS,
     )
     max_final_vocab: int | None = param(
-        None, "keep at most this many most frequent words", "-max-vocab --max-vocab", lo=1
+        None,
+        "keep at most this many most frequent words",
+        "-max-vocab --max-vocab",
+        lo=1,
+        hi=MAX_VOCAB,
     )
-    epochs: int = param(5, "epochs", "-iter --iter --epochs", lo=1)
+    epochs: int = param(5, "epochs", "-iter --iter --epochs", lo=1, hi=MAX_EPOCHS)
     workers: int | None = param(
         None, "training threads (all cores)", "-threads --threads --workers", check="_workers"
     )
@@ -310,12 +341,14 @@ class TrainConfig:
         "longer sentences are cut into pieces of this many words",
         "--max-sentence-length",
         lo=1,
+        hi=MAX_VOCAB,
     )
     batch_words: int = param(
         1 << 20,
         "words per kernel call; progress and checkpoints act between calls",
         "--batch-words",
         lo=1,
+        hi=MAX_VOCAB,
         metavar="N",
     )
     kernel: str = param(
@@ -344,6 +377,9 @@ class TrainConfig:
                 getattr(self, spec.check)(f.name)
             elif value is not None or f.default is not None:
                 spec.validate(f.name, value)
+            # numpy scalars are accepted (gensim takes them) and stored as Python's own
+            if type(value).__module__ == "numpy" and hasattr(value, "item"):
+                object.__setattr__(self, f.name, value.item())
 
     def _layers(self, name: str) -> None:
         if name == "negative":

@@ -8,6 +8,10 @@ script that ``mpirun`` starts::
 
 How it works, per rank (process):
 
+0. **The same job.** Before anything else, rank 0 broadcasts the parameters, the corpus
+   files with their sizes and the vocabulary given; a rank started differently (another
+   ``-size``, ``-iter`` or corpus) stops the whole job with a message naming it and the
+   flag (:mod:`fastw2v.distributed_check`). Threads may differ per rank.
 1. **Shard.** The input bytes (all files of a directory, in name order, as one sequence) are
    cut into ``size`` equal byte ranges. A rank owns every word whose first byte lies in its
    range: it skips the word cut by its start (the previous rank owns it) and finishes the
@@ -41,6 +45,7 @@ fastw2v[mpi]`` adds it), everything else in fastw2v works as before.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -52,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from fastw2v.distributed_check import JobMismatch, check_same_job, corpus_identity, job_identity
 from fastw2v.seeds import rank_seed
 
 __all__ = [
@@ -446,6 +452,13 @@ def abort_on_error(comm: Any) -> Iterator[None]:
         if isinstance(exc, SystemExit) and exc.code in (0, None):
             raise
         msg = str(exc) or type(exc).__name__
+        if getattr(exc, "collective", False):
+            # every rank raised the same error at the same point: none waits in a collective,
+            # so rank 0 reports it and all end (an MPI_Abort could kill rank 0 mid-message)
+            if comm.rank == 0:
+                sys.stderr.write(f"fastw2v: {msg}\n")
+                sys.stderr.flush()
+            raise SystemExit(1) from None
         if isinstance(exc, KeyboardInterrupt):
             msg = "interrupted"
         elif not isinstance(exc, (ValueError, OSError, TypeError)):
@@ -582,8 +595,12 @@ def _run(
     model = _rank_model(mpi, comm, params)
     cfg = model.config
     n_epochs = cfg.epochs if epochs is None else _check_positive("epochs", epochs, 1)
+    files = _corpus_files(os.fsdecode(corpus))
+    # 0. the same job on every rank, before anything is shared
+    extra = {"epochs": n_epochs, **dataclasses.asdict(plan)}
+    check_same_job(comm, job_identity(cfg.to_dict(), extra, corpus_identity(files), vocab))
     # 1. shard: every rank computes the same plan from the file sizes.
-    pieces = plan_shards(_corpus_files(os.fsdecode(corpus)), size)[rank]
+    pieces = plan_shards(files, size)[rank]
     shard = ShardCorpus(pieces, cfg.max_sentence_length)
     # 2. one vocabulary.
     t0 = time.perf_counter()
@@ -761,19 +778,16 @@ def run_cli(args: Any, params: dict[str, Any]) -> int:
 
     comm = mpi.COMM_WORLD
     with abort_on_error(comm):
-        vocab = Vocab.load(args.read_vocab) if args.read_vocab else None
-        res = run_distributed(
-            args.train,
-            comm=comm,
-            sync_words=args.sync_words,
-            hot_words=args.hot_words,
-            hot_sync_words=args.hot_sync_words,
-            sync_mode=getattr(args, "sync_mode", "delta"),
-            vocab=vocab,
-            verbose=args.debug >= 1,
-            abort=False,
-            **params,
-        )
+        _refuse_single_process_flags(args, comm.size)
+        vocab = None
+        if args.read_vocab:
+            # -min-count and -max-vocab apply to a read vocabulary too, as in word2vec.c
+            mc, cap = params["min_count"], params["max_final_vocab"]
+            vocab = Vocab.load(args.read_vocab, mc, cap, strict=True)
+        try:
+            res = _run_for_cli(args, comm, vocab, params)
+        except JobMismatch as exc:
+            raise exc.with_flags(_cli_flags()) from None
         if comm.rank == 0:
             model = res.model
             if args.save_vocab:
@@ -784,6 +798,58 @@ def run_cli(args: Any, params: dict[str, Any]) -> int:
                 model.save(args.save_model)
     comm.Barrier()  # the others wait, so that a failed write on rank 0 still aborts the job
     return 0
+
+
+def _run_for_cli(args: Any, comm: Any, vocab: Any, params: dict[str, Any]) -> DistributedResult:
+    return run_distributed(
+        args.train,
+        comm=comm,
+        sync_words=args.sync_words,
+        hot_words=args.hot_words,
+        hot_sync_words=args.hot_sync_words,
+        sync_mode=getattr(args, "sync_mode", "delta"),
+        vocab=vocab,
+        verbose=args.debug >= 1,
+        abort=False,
+        **params,
+    )
+
+
+#: ``fastw2v train`` flags that a multi-process run does not support (yet): checkpoints are
+#: one process's training state, and an interrupted job is aborted as a whole.
+_SINGLE_PROCESS_FLAGS = {
+    "resume": "--resume",
+    "checkpoint": "--checkpoint",
+    "checkpoint_every": "--checkpoint-every",
+    "checkpoint_minutes": "--checkpoint-minutes",
+    "save_on_interrupt": "--save-on-interrupt",
+}
+
+
+def _refuse_single_process_flags(args: Any, size: int) -> None:
+    """Refuse, before any work, the flags that would otherwise be silently ignored."""
+    given = [flag for dest, flag in _SINGLE_PROCESS_FLAGS.items() if getattr(args, dest, None)]
+    if given:
+        raise ValueError(
+            f"{', '.join(given)}: not supported under mpirun ({size} processes); "
+            "checkpoints and resuming work in a single-process run"
+        )
+
+
+def _cli_flags() -> dict[str, str]:
+    """What a :class:`JobMismatch` names, in ``fastw2v train`` flags."""
+    from fastw2v.config import params
+
+    flags = {name: spec.flags[0] for name, (_, spec) in params().items()}
+    flags.update(
+        corpus="-train",
+        vocab="-read-vocab",
+        sync_words="--sync-words",
+        hot_words="--hot-words",
+        hot_sync_words="--hot-sync-words",
+        mode="--sync-mode",
+    )
+    return flags
 
 
 def _fmt_bytes(n: int) -> str:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fastw2v import model_format
-from fastw2v.config import TrainConfig
+from fastw2v.config import MAX_THREADS_PER_CORE, MAX_WORDS, TrainConfig, available_cores, is_int
 from fastw2v.corpus import as_corpus
 from fastw2v.encoding import Recording
 from fastw2v.layers import predict
+from fastw2v.memory import MemoryEstimate
 from fastw2v.model_format import MODEL_FORMAT_VERSION
 from fastw2v.online import VocabBuilding
 from fastw2v.trainer import (
@@ -104,6 +105,7 @@ class Word2Vec(VocabBuilding):
         self.last_result: TrainResult | None = None
         self._resume: dict[str, Any] | None = None  # an interrupted train() call's Progress
         self._wv: KeyedVectors | None = None
+        self.memory_estimate: MemoryEstimate | None = None  # of the run build_vocab prepared
         self._recording: Recording | None = None  # the corpus build_vocab counted, encoded
         self._schedule_words: int | None = None  # a grown vocabulary's new corpus (online.py)
         source = _pick_source(sentences, corpus_file)
@@ -346,7 +348,7 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     config = meta.get("config")
     if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
         raise ValueError("the saved parameters are damaged")
-    model = cls(progress=False, **config)
+    model = cls(progress=False, **_this_machine(config))
     cfg = model.config
     weights.check_input(len(words), cfg.vector_size)
     if counts.shape != (len(words),):
@@ -354,17 +356,27 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     weights.check_outputs(len(words), cfg.vector_size, cfg.output_layers())
     resume = meta.get("resume")
     if resume is not None:
-        try:
-            Progress(**resume)
-        except TypeError:
-            raise ValueError("the saved training state is damaged") from None
+        Progress.restore(resume)
+    epochs_trained = meta.get("epochs_trained", 0)
+    if not is_int(epochs_trained) or not 0 <= epochs_trained <= MAX_WORDS:
+        raise ValueError(f"the saved epochs_trained is damaged: {epochs_trained!r}")
     model.vocab = Vocab(words, counts, ordered=bool(cfg.hs))
     model.weights = weights
-    model.epochs_trained = int(meta.get("epochs_trained", 0))
+    model.epochs_trained = int(epochs_trained)
     model._resume = resume
     schedule = meta.get("schedule_words")
     model._schedule_words = schedule if isinstance(schedule, int) and schedule > 0 else None
     return model
+
+
+def _this_machine(config: dict[str, Any]) -> dict[str, Any]:
+    """Saved parameters for this machine: ``workers`` is a property of the run that saved
+    them, not of the model; more threads than this machine allows become its default."""
+    workers = config.get("workers")
+    cap = MAX_THREADS_PER_CORE * available_cores()
+    if is_int(workers) and not 1 <= workers <= cap:
+        return {**config, "workers": None}
+    return config
 
 
 def _ranked(words: list[str], probs: np.ndarray, topn: int | None) -> list[tuple[str, float]]:

@@ -85,8 +85,41 @@ def load(path: Path, restore: Callable[[SavedModel], T]) -> T:
         raise ValueError(f"{path}: not a readable fastw2v model ({reason})") from exc
 
 
+#: Largest ``meta`` member (JSON parameters and training state: a few KiB in practice).
+MAX_META_BYTES = 64 << 20
+
+#: A compressed member inflating more than this many times (and past MAX_META_BYTES) is
+#: refused: float32 weights compress by a few percent, a zip bomb by a factor of 1000.
+MAX_INFLATION = 100
+
+
+def check_members(path: Path) -> None:
+    """Refuse, from the archive's directory and before reading any member, one whose
+    uncompressed size is implausible or would not fit in memory."""
+    import zipfile
+
+    from fastw2v.memory import available_memory
+
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if info.filename == "meta.npy" and size > MAX_META_BYTES:
+            raise ValueError(f"its parameters (meta) take {size:,} bytes: damaged")
+        if size > MAX_META_BYTES and size > MAX_INFLATION * packed:
+            raise ValueError(
+                f"member {info.filename} would inflate from {packed:,} to {size:,} bytes: "
+                "damaged or not a model"
+            )
+    free = available_memory()
+    if free is not None and total > free:
+        raise ValueError(f"it inflates to {total:,} bytes, more than the {free:,} available")
+
+
 def read(path: Path) -> SavedModel:
     """Read a model file; raises ValueError (or whatever a damaged archive raises)."""
+    check_members(path)
     with np.load(path, allow_pickle=False) as z:
         meta = json.loads(bytes(z["meta"]).decode())
         if not isinstance(meta, dict) or meta.get("format") != "fastw2v-model":

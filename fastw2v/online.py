@@ -26,6 +26,7 @@ import numpy as np
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
+from fastw2v.memory import MemoryEstimate, check_memory
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
 
@@ -98,10 +99,8 @@ class VocabBuilding:
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
             vocab, self._recording = count_vocab(cfg, source)
-        for layer in cfg.output_layers():
-            layer.check_vocab(len(vocab))
+        self.weights, self.memory_estimate = initial_weights(cfg, vocab)
         self.vocab = vocab
-        self.weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
         self.epochs_trained = 0
         self._schedule_words = None
         self._wv = None
@@ -127,6 +126,7 @@ class VocabBuilding:
         grown, seen = grow_vocab(self.vocab, new, cfg.min_count, cfg.max_final_vocab)
         for layer in cfg.output_layers():
             layer.check_vocab(len(grown))
+        self.memory_estimate = check_memory(cfg, len(grown), grown.total_words)
         self.weights = self.weights.grow(len(grown), cfg.output_layers(), cfg.seed)
         logger.info("vocabulary grown from %d to %d words", len(self.vocab), len(grown))
         self.vocab, self._schedule_words = grown, seen
@@ -188,6 +188,16 @@ class VocabBuilding:
     ) -> int:
         """:meth:`init_vectors` under gensim's name, ``intersect_word2vec_format(path, lockf)``."""
         return self.init_vectors(fname, lockf, binary=binary)
+
+
+def initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEstimate]:
+    """The first weights for ``vocab``, once the layers accept its size and the run's
+    estimated memory fits (a run too large for this machine stops here, not in a traceback)."""
+    for layer in cfg.output_layers():
+        layer.check_vocab(len(vocab))
+    est = check_memory(cfg, len(vocab), vocab.total_words)
+    weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
+    return weights, est
 
 
 def grow_vocab(old: Vocab, new: Vocab, min_count: int, max_size: int | None) -> tuple[Vocab, int]:

@@ -29,7 +29,15 @@ import numpy as np
 from fastw2v import _train
 from fastw2v._atomic import check_writable
 from fastw2v._stop import StopFlag
-from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
+from fastw2v.config import (
+    ID_CACHE_AUTO_BYTES,
+    MAX_EPOCHS,
+    MAX_WORDS,
+    ParameterError,
+    TrainConfig,
+    is_int,
+    is_number,
+)
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import Recording, id_chunks
 from fastw2v.seeds import chunk_seed
@@ -183,11 +191,42 @@ class Progress:
                     "nothing to resume: this model holds no interrupted training "
                     "(load a checkpoint written during train())"
                 )
-            return cls(**interrupted)
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-        total = words_per_epoch * epochs if total_words is None else total_words
-        return cls(epochs=epochs, total_words=int(total))
+            return cls.restore(interrupted)
+        if not is_int(epochs) or not 1 <= epochs <= MAX_EPOCHS:
+            raise ParameterError("epochs", f"an integer in [1, {MAX_EPOCHS}]", epochs)
+        if total_words is None:
+            total = words_per_epoch * int(epochs)
+            if total > MAX_WORDS:
+                raise ValueError(
+                    f"epochs x words per epoch = {int(epochs)} x {words_per_epoch} = {total} "
+                    f"words, more than the {MAX_WORDS} training can count: lower epochs "
+                    "(or the vocabulary's counts)"
+                )
+        elif not is_int(total_words) or not 1 <= total_words <= MAX_WORDS:
+            # 0 or less would put the learning rate at its floor from the first word
+            raise ParameterError("total_words", f"an integer in [1, {MAX_WORDS}]", total_words)
+        else:
+            total = int(total_words)
+        return cls(epochs=int(epochs), total_words=total)
+
+    @classmethod
+    def restore(cls, saved: Any) -> Progress:
+        """The state a checkpoint recorded, every field checked (a damaged or hand-edited
+        file gives a ValueError naming the field, not an overflow in the kernel)."""
+        if not isinstance(saved, dict) or set(saved) - set(cls.__dataclass_fields__):
+            raise ValueError("the saved training state is damaged")
+        for name, value in saved.items():
+            _check_saved(name, value)
+        try:
+            state = cls(**saved)
+        except TypeError:
+            raise ValueError("the saved training state is damaged") from None
+        if not 0 <= state.epoch <= state.epochs or state.epochs < 1 or state.total_words < 1:
+            raise ValueError(
+                f"the saved training state is damaged: epoch {state.epoch} of {state.epochs}, "
+                f"{state.total_words} words"
+            )
+        return state
 
     def add_chunk(self, tallies: tuple[float, int, int, int, int]) -> None:
         """Count one chunk's ``(loss, loss_terms, words, kept_words, examples)``."""
@@ -218,6 +257,48 @@ class Progress:
         self.loss, self.terms, self.words, self.kept, self.examples = 0.0, 0, 0, 0, 0
         self.seconds = 0.0
         return stats
+
+
+_SAVED_FLOATS = ("loss", "seconds")
+
+
+def _check_saved(name: str, value: Any) -> None:
+    """One field of a saved :class:`Progress`, range-checked where it enters."""
+    bad = ""
+    if name in _SAVED_FLOATS:
+        if not is_number(value) or not np.isfinite(float(value)):
+            bad = "a finite number"
+    elif name == "finished":
+        if not isinstance(value, list) or not all(_valid_epoch(e) for e in value):
+            bad = "a list of epoch statistics"
+    elif name == "partial":
+        if value is not None and not _valid_partial(value):
+            bad = "{'before': words, 'at': [[sentence, word], ...]}"
+    else:
+        hi = MAX_EPOCHS if name in ("epochs", "epoch") else MAX_WORDS
+        if not is_int(value) or not 0 <= value <= hi:
+            bad = f"an integer in [0, {hi}]"
+    if bad:
+        raise ValueError(f"the saved training state is damaged: resume.{name}={value!r} ({bad})")
+
+
+def _valid_epoch(stats: Any) -> bool:
+    """A finished epoch's statistics as saved (:class:`EpochStats` as a dict)."""
+    if not isinstance(stats, dict) or set(stats) != set(EpochStats.__dataclass_fields__):
+        return False
+    floats = ("loss", "loss_sum", "seconds", "alpha_end")
+    return all(
+        is_number(v) if k in floats else is_int(v) and 0 <= v <= MAX_WORDS for k, v in stats.items()
+    )
+
+
+def _valid_partial(part: Any) -> bool:
+    if not isinstance(part, dict) or set(part) != {"before", "at"}:
+        return False
+    at = part["at"]
+    pairs = isinstance(at, list) and all(isinstance(p, list) and len(p) == 2 for p in at)
+    ints = pairs and all(is_int(x) and 0 <= x <= MAX_WORDS for p in at for x in p)
+    return ints and is_int(part["before"]) and 0 <= part["before"] <= MAX_WORDS
 
 
 @dataclass

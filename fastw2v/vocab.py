@@ -24,7 +24,7 @@ from fastw2v._atomic import atomic_write
 from fastw2v.encoding import count_words, uses_c_tokenizer
 from fastw2v.tables import MAX_COUNT, HuffmanTree
 
-__all__ = ["HuffmanTree", "Vocab"]
+__all__ = ["HuffmanTree", "Vocab", "read_vocab"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,18 @@ def _check_nonneg_int(name: str, value: int | None, minimum: int, allow_none: bo
         raise TypeError(f"{name} must be an int, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+
+
+def _counts_array(counts: Iterable[int] | np.ndarray) -> np.ndarray:
+    """Counts as int64, each at most MAX_COUNT (a ValueError, not numpy's OverflowError)."""
+    try:
+        arr = np.array(counts if isinstance(counts, np.ndarray) else list(counts), dtype=np.int64)
+    except OverflowError:
+        raise ValueError(f"a word count is larger than {MAX_COUNT}") from None
+    arr = arr.reshape(-1)
+    if arr.size and arr.max() > MAX_COUNT:
+        raise ValueError(f"a word count is larger than {MAX_COUNT}")
+    return arr
 
 
 def _check_word(word: object) -> None:
@@ -78,13 +90,15 @@ class Vocab:
         self, words: Iterable[str], counts: Iterable[int] | np.ndarray, *, ordered: bool = True
     ) -> None:
         self.words: list[str] = list(words)
-        counts_arr = np.array(counts, dtype=np.int64).reshape(-1)
+        counts_arr = _counts_array(counts)
         if len(self.words) != len(counts_arr):
             raise ValueError(f"{len(self.words)} words but {len(counts_arr)} counts")
         if not self.words:
             raise ValueError("a vocabulary needs at least one word")
         if counts_arr.min() < 1:
             raise ValueError("word counts must be >= 1")
+        if sum(counts_arr.tolist()) > MAX_COUNT:  # Python ints: the sum cannot wrap
+            raise ValueError(f"the word counts add up to more than {MAX_COUNT}")
         self.frequency_ordered = not np.any(counts_arr[1:] > counts_arr[:-1])
         if ordered and not self.frequency_ordered:
             # The Huffman construction and the frequency-ordered rows rely on this order.
@@ -334,21 +348,17 @@ class Vocab:
                 )
 
     @classmethod
-    def load(cls, path: PathType) -> Vocab:
-        """Read a ``word count`` per line file (word2vec.c's ``-save-vocab`` / ``-read-vocab``).
-
-        Words are re-sorted by count (stable) if the file is not in order. Entries with count
-        0 are skipped: word2vec.c writes its sentence marker ``</s>`` with count 0 for a
-        corpus without newlines. Blank lines are ignored.
-
-        Raises
-        ------
-        ValueError
-            On a malformed line (naming the file and the line number), a duplicate word, or
-            a file with no word.
-        """
-        path = Path(os.fsdecode(path))
-        return cls._select(_read_counts(path), 1, None, source=str(path))
+    def load(
+        cls,
+        path: PathType,
+        min_count: int = 1,
+        max_size: int | None = None,
+        *,
+        strict: bool = False,
+    ) -> Vocab:
+        """Read a ``word count`` per line file (word2vec.c's ``-save-vocab`` /
+        ``-read-vocab``); see :func:`read_vocab`."""
+        return read_vocab(path, min_count, max_size, strict=strict)
 
 
 def _check_frequency_order(vocab: Vocab) -> None:
@@ -359,12 +369,52 @@ def _check_frequency_order(vocab: Vocab) -> None:
         )
 
 
-def _read_counts(path: Path) -> dict[str, int]:
+def read_vocab(
+    path: PathType,
+    min_count: int = 1,
+    max_size: int | None = None,
+    *,
+    strict: bool = False,
+) -> Vocab:
+    """Read a ``word count`` per line file (word2vec.c's ``-save-vocab`` / ``-read-vocab``).
+
+    Words are re-sorted by count (stable) if the file is not in order. Entries with count
+    0 are skipped: word2vec.c writes its sentence marker ``</s>`` with count 0 for a
+    corpus without newlines. Blank lines and a leading byte-order mark are ignored.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    min_count : int
+        Words with a smaller count are dropped (as word2vec.c's ``-read-vocab`` with
+        ``-min-count`` does).
+    max_size : int, optional
+        Keep at most this many words, the most frequent.
+    strict : bool
+        Refuse words that are not valid UTF-8 or hold a NUL (what training needs: the
+        corpus reader replaces invalid bytes, so such a word matches no corpus word,
+        and the word2vec formats cannot write it). Otherwise undecodable bytes are kept
+        byte-exact, as word2vec.c can write a word cut mid-character.
+
+    Raises
+    ------
+    ValueError
+        On a malformed line or word (naming the file and the line number), a duplicate
+        word, or a file with no word.
+    """
+    path = Path(os.fsdecode(path))
+    _check_nonneg_int("min_count", min_count, 1, allow_none=False)
+    _check_nonneg_int("max_size", max_size, 1, allow_none=True)
+    return Vocab._select(_read_counts(path, strict), min_count, max_size, source=str(path))
+
+
+def _read_counts(path: Path, strict: bool = False) -> dict[str, int]:
     """The ``word count`` lines of a vocabulary file, checked."""
     counts: dict[str, int] = {}
     # surrogateescape: a word2vec.c file may hold words cut mid-UTF-8 sequence (its
     # MAX_STRING limit); keep their bytes rather than failing or merging them.
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="\n") as fh:
         for lineno, line in enumerate(fh, start=1):
             fields = line.split()
             if not fields:
@@ -374,6 +424,8 @@ def _read_counts(path: Path) -> dict[str, int]:
                     f"{path}:{lineno}: expected 'word count', got {line.rstrip()[:80]!r}"
                 )
             word, count = fields[0], int(fields[1])
+            if strict:
+                _check_read_word(word, f"{path}:{lineno}")
             if count > MAX_COUNT:
                 raise ValueError(
                     f"{path}:{lineno}: count {fields[1][:30]} of {word!r} is too large "
@@ -387,6 +439,20 @@ def _read_counts(path: Path) -> dict[str, int]:
     if sum(counts.values()) > MAX_COUNT:
         raise ValueError(f"{path}: the counts add up to more than {MAX_COUNT}")
     return counts
+
+
+def _check_read_word(word: str, where: str) -> None:
+    """A word training can use and the word2vec formats can write (see Vocab.load)."""
+    if "\0" in word:
+        raise ValueError(f"{where}: word {word!r} holds a NUL byte")
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = word.encode("utf-8", "surrogateescape")
+        raise ValueError(
+            f"{where}: word {raw!r} is not valid UTF-8 (no corpus word can match it, and "
+            "the vectors file could not hold it)"
+        ) from None
 
 
 def _count_sentences(corpus: Iterable[list[str]], max_vocab_size: int | None) -> Counter[str]:

@@ -330,3 +330,84 @@ def test_cli_under_mpirun_writes_once(tmp_path):
     bad = _mpirun(2, [sys.executable, "-m", "fastw2v", "train", "-train", str(corpus),
                       "-output", str(out), "--sync-words", "0"], check=False)  # fmt: skip
     assert bad.returncode != 0 and "sync" in bad.stderr
+
+
+# ------------------------------------------------- ranks given different jobs (issue #14)
+
+
+def _mpmd(rank_args: list[list[str]], timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """One rank per argument list (``mpirun -n 1 A : -n 1 B``): ranks started differently."""
+    prefix = _mpirun_prefix(1)
+    cmd = prefix[:1] + prefix[3:]  # mpirun and its global options
+    for i, args in enumerate(rank_args):
+        cmd += ([":"] if i else []) + ["-n", "1", sys.executable, "-m", "fastw2v", "train", *args]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, env=_mpi_env(), timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"mpirun hung for {timeout}s: {cmd}\n{exc.stderr!r}")
+
+
+def _train_args(corpus, out, *extra: str) -> list[str]:
+    return ["-train", str(corpus), "-output", str(out), "-size", "16", "-min-count", "1",
+            "-iter", "2", "-threads", "1", "-sample", "0", *extra]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "flag, value, name",
+    [
+        ("-size", "24", "vector_size"),
+        ("-iter", "3", "epochs"),
+        ("-negative", "3", "negative"),
+        ("--sync-words", "7000", "sync_words"),
+    ],  # fmt: skip
+)
+def test_ranks_given_different_parameters_stop_naming_rank_and_flag(tmp_path, flag, value, name):
+    # a different -size corrupted the heap (SIGABRT), a different -iter deadlocked
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text(planted_lines(500))
+    out = tmp_path / "vec.bin"
+    proc = _mpmd([_train_args(corpus, out), _train_args(corpus, out, flag, value)])
+    assert proc.returncode != 0
+    assert f"rank 1 was started with {flag} ({name})" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_ranks_given_different_corpora_or_vocabularies_stop(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(planted_lines(500, seed=1))
+    b.write_text(planted_lines(500, seed=2))
+    out = tmp_path / "vec.bin"
+    proc = _mpmd([_train_args(a, out), _train_args(b, out)])
+    assert proc.returncode != 0 and "rank 1 was started with -train (corpus)" in proc.stderr
+    va, vb = tmp_path / "va.txt", tmp_path / "vb.txt"
+    va.write_text("the 10\nof 5\n")
+    vb.write_text("the 10\nand 5\n")
+    proc = _mpmd([_train_args(a, out, "-read-vocab", str(va)),
+                  _train_args(a, out, "-read-vocab", str(vb))])  # fmt: skip
+    assert proc.returncode != 0 and "rank 1 was started with -read-vocab" in proc.stderr
+    assert not out.exists()
+
+
+def test_threads_may_differ_between_ranks(tmp_path):
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text(planted_lines(500))
+    out = tmp_path / "vec.bin"
+    proc = _mpmd([_train_args(corpus, out), _train_args(corpus, out, "-threads", "2")])
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists()
+
+
+@pytest.mark.parametrize(
+    "extra", [["--resume", "ck.model"], ["--checkpoint", "ck.model"], ["--save-on-interrupt"]]
+)
+def test_checkpoint_flags_are_refused_under_mpirun(tmp_path, extra):
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text(planted_lines(200))
+    (tmp_path / "ck.model").write_text("x")  # --resume needs an existing file to get this far
+    extra = [str(tmp_path / e) if e == "ck.model" else e for e in extra]
+    out = tmp_path / "vec.bin"
+    proc = _mpirun(2, [sys.executable, "-m", "fastw2v", "train", *_train_args(corpus, out),
+                       *extra], check=False)  # fmt: skip
+    assert proc.returncode != 0
+    assert f"{extra[0]}: not supported under mpirun (2 processes)" in proc.stderr, proc.stderr
+    assert not out.exists()

@@ -1,5 +1,7 @@
 """Fuzz every reader with random bytes and random mutations of valid files (hypothesis).
 
+Each test runs ``FASTW2V_FUZZ_EXAMPLES`` examples (300 by default; the long run of
+docs/development.md sets it to thousands).
 Whatever the bytes, a reader returns a result or raises one of its documented exceptions
 (ValueError, which includes UnicodeDecodeError, for bad content; FileNotFoundError for a
 missing part): never IndexError, struct.error, MemoryError, OverflowError, a crash or a
@@ -10,8 +12,11 @@ is caught before anything of that size is allocated.
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,8 +31,12 @@ from fastw2v.evaluate import evaluate_word_pairs, read_analogies
 from fastw2v.vectors import KeyedVectors
 from fastw2v.vocab import Vocab
 
+#: Examples per test; the long run (docs/development.md, "Fuzzing") sets
+#: FASTW2V_FUZZ_EXAMPLES to run every reader on many more.
+EXAMPLES = int(os.environ.get("FASTW2V_FUZZ_EXAMPLES", "300"))
+
 SETTINGS = settings(
-    max_examples=300,
+    max_examples=EXAMPLES,
     derandomize=True,  # the same examples every run: a failure reproduces
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -103,6 +112,24 @@ def _check(call: Callable[[], object], allowed: tuple[type[BaseException], ...])
     assert time.perf_counter() - start < SLOW_LIMIT, "reader took too long (hang?)"
 
 
+#: Examples run, by test: written to $FASTW2V_FUZZ_REPORT (one "test examples" line
+#: each) at the end of the module, so that the long run's count is measured, not assumed.
+_COUNTS: Counter[str] = Counter()
+
+
+def _count() -> None:
+    _COUNTS[os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]] += 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    yield
+    report = os.environ.get("FASTW2V_FUZZ_REPORT")
+    if report:
+        with open(report, "a") as fh:
+            fh.writelines(f"{test} {n}\n" for test, n in sorted(_COUNTS.items()))
+
+
 @pytest.fixture(scope="module")
 def valid(tmp_path_factory) -> dict[str, bytes]:
     return _valid_files(tmp_path_factory.mktemp("valid"))
@@ -119,6 +146,7 @@ def test_fuzz_word2vec_format(tmp_path: Path, valid: dict, base: str, binary: bo
     @SETTINGS
     @given(data=mutated(valid[base]))
     def run(data: bytes) -> None:
+        _count()
         path.write_bytes(data)
         _check(lambda: KeyedVectors.load_word2vec_format(path, binary=binary), (ValueError,))
         _check(
@@ -136,6 +164,7 @@ def test_fuzz_native_format(tmp_path: Path, valid: dict, part: str) -> None:
     @SETTINGS
     @given(data=mutated(valid[part]), use_mmap=st.booleans())
     def run(data: bytes, use_mmap: bool) -> None:
+        _count()
         (directory / "vectors.npy").write_bytes(data if part == "npy" else valid["npy"])
         (directory / "vocab.tsv").write_bytes(data if part == "tsv" else valid["tsv"])
         _check(lambda: KeyedVectors.load(directory, mmap=use_mmap), (ValueError,))
@@ -149,8 +178,10 @@ def test_fuzz_vocab_file(tmp_path: Path, valid: dict) -> None:
     @SETTINGS
     @given(data=mutated(valid["vocab"]))
     def run(data: bytes) -> None:
+        _count()
         path.write_bytes(data)
         _check(lambda: Vocab.load(path), (ValueError,))
+        _check(lambda: Vocab.load(path, 20, 2, strict=True), (ValueError,))  # as -read-vocab
 
     run()
 
@@ -165,6 +196,7 @@ def test_fuzz_analogies_and_word_pairs(tmp_path: Path, valid: dict) -> None:
     @SETTINGS
     @given(data=mutated(valid["analogies"]), pairs=mutated(valid["pairs"]))
     def run(data: bytes, pairs: bytes) -> None:
+        _count()
         path.write_bytes(data)
         _check(lambda: read_analogies(path), (ValueError,))
         _check(lambda: kv.evaluate_word_analogies(path), (ValueError,))
@@ -187,6 +219,7 @@ def test_fuzz_corpus_reader(tmp_path: Path, valid: dict) -> None:
         compress=st.booleans(),
     )
     def run(data: bytes, block_size: int, compress: bool) -> None:
+        _count()
         path.write_bytes(gzip.compress(data) if compress else data)
         corpus = as_corpus(path)
         corpus.block_size = block_size  # type: ignore[attr-defined]
@@ -206,6 +239,7 @@ def test_fuzz_compressed_corpus_mutations(tmp_path: Path, valid: dict) -> None:
     @SETTINGS
     @given(data=mutated(gzip.compress(valid["corpus"] * 20)))
     def run(data: bytes) -> None:
+        _count()
         path.write_bytes(data)
         _check(lambda: sum(1 for _ in as_corpus(path)), (ValueError,))
 
@@ -231,7 +265,65 @@ def test_fuzz_model_file(tmp_path: Path, model_bytes: bytes) -> None:
     @SETTINGS
     @given(data=mutated(model_bytes))
     def run(data: bytes) -> None:
+        _count()
         path.write_bytes(data)
         _check(lambda: fastw2v.Word2Vec.load(path), (ValueError,))
+
+    run()
+
+
+# ------------------------------------------------------------------ checkpoints
+
+_JUNK = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=4),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(-3, 10**6), max_size=3),
+    st.lists(st.lists(st.integers(-3, 10**6), max_size=3), max_size=3),
+    st.dictionaries(st.sampled_from(["before", "at", "x"]), st.integers(-3, 10), max_size=3),
+)
+
+_RESUME = {"epochs": 2, "total_words": 100, "epoch": 1, "chunk": 0, "done": 50, "local": 50}
+
+
+def test_fuzz_checkpoint_state(tmp_path: Path, model_bytes: bytes) -> None:
+    """A checkpoint's training state with fields replaced by anything JSON can hold: load
+    and resume give a ValueError or train, never an OverflowError or a crash."""
+    src, path = tmp_path / "src.fw2v", tmp_path / "ck.fw2v"
+    src.write_bytes(model_bytes)
+    with np.load(src) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    corpus = [WORDS[:5]] * 10
+
+    @SETTINGS
+    @given(
+        edits=st.dictionaries(
+            st.sampled_from([*_RESUME, "partial", "loss", "finished", "seconds", "bogus"]),
+            _JUNK,
+            max_size=3,
+        ),
+        epochs_trained=st.one_of(st.just(1), _JUNK),
+    )
+    def run(edits: dict, epochs_trained: object) -> None:
+        _count()
+        damaged = {**meta, "resume": {**_RESUME, **edits}, "epochs_trained": epochs_trained}
+        try:
+            text = json.dumps(damaged)
+        except ValueError:
+            return
+        arrays["meta"] = np.frombuffer(text.encode(), dtype=np.uint8)
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+
+        def load_and_resume() -> None:
+            model = fastw2v.Word2Vec.load(path)
+            state = model._resume or {}
+            if state.get("epochs", 0) - state.get("epoch", 0) <= 3:  # many epochs: slow, valid
+                model.train(corpus, resume=True)
+
+        _check(load_and_resume, (ValueError,))
 
     run()
