@@ -123,6 +123,24 @@ extensions = [
         extra_link_args=link_args,
         depends=["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h"],
     ),
+    Extension(
+        "fastw2v._ids",
+        sources=["fastw2v/_ids.pyx", "csrc/fw2v_ids.c"],
+        include_dirs=["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["csrc/fw2v_ids.h"],
+    ),
+    Extension(
+        "fastw2v._graph",
+        sources=["fastw2v/_graph.pyx", "csrc/fw2v_walk.c"],
+        include_dirs=["csrc"],
+        define_macros=macros,
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        depends=["csrc/fw2v_walk.h"],
+    ),
 ]
 
 if shutil.which("cc") is None and "CC" not in os.environ and sys.platform != "win32":
