@@ -21,6 +21,7 @@ from fastw2v import model_format
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
+from fastw2v.intkeys import IntKeyVocab, count_int_vocab, is_int_corpus, training_corpus
 from fastw2v.layers import predict
 from fastw2v.model_format import MODEL_FORMAT_VERSION
 from fastw2v.trainer import (
@@ -64,10 +65,10 @@ class Word2Vec:
 
     Parameters
     ----------
-    sentences : path or iterable of list of str, optional
-        The corpus: a text file (one sentence per line, or text8's single line), a
-        gzip/bz2/xz compressed file, a directory of such files, or a restartable iterable
-        of token lists. If given, the vocabulary is built and the model trained at once.
+    sentences : path, iterable of list of str, or integer corpus, optional
+        A text file (a sentence a line, or text8's one line), gzip/bz2/xz, a directory of
+        them, token lists, or int ids (:mod:`fastw2v.intkeys`: ``wv`` keyed by the ints). If
+        given, the vocabulary is built and the model trained at once.
     corpus_file : path, optional
         Same as passing a path as ``sentences`` (gensim's spelling).
     progress : bool
@@ -241,7 +242,7 @@ class Word2Vec:
         self, source: Any, state: Progress, options: TrainOptions, callbacks: Any
     ) -> TrainResult:
         assert self.vocab is not None and self.weights is not None
-        corpus = as_corpus(source, max_sentence_length=self.config.max_sentence_length)
+        corpus = training_corpus(source, self.vocab, self.config.max_sentence_length)
         recording, self._recording = self._recording, None  # handed out once, used or not
         cbs = Callbacks(self, self.callbacks if callbacks is None else list(callbacks))
         trainer = Trainer(self.config, self.vocab, self.weights, options, cbs)
@@ -276,7 +277,7 @@ class Word2Vec:
         if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab() or train() first")
         if self._wv is None:
-            self._wv = KeyedVectors(self.vocab.words, self.weights.w_in, self.vocab.counts)
+            self._wv = KeyedVectors(self.vocab.keys, self.weights.w_in, self.vocab.counts)
         return self._wv
 
     def _wv_reset(self) -> None:
@@ -379,7 +380,7 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
             Progress(**resume)
         except TypeError:
             raise ValueError("the saved training state is damaged") from None
-    model.vocab = Vocab(words, counts)
+    model.vocab = (IntKeyVocab.from_words if meta.get("int_keys") else Vocab)(words, counts)
     model.weights = weights
     model.epochs_trained = int(meta.get("epochs_trained", 0))
     model._resume = resume
@@ -388,6 +389,9 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
 
 def _count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:
     """The vocabulary of ``source``, and its ids recorded while counting when worth it."""
+    if is_int_corpus(source):  # counted in C, its ids mapped again each epoch (in C)
+        max_len = cfg.max_sentence_length
+        return count_int_vocab(source, cfg.min_count, cfg.max_final_vocab, max_len), None
     corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
     if isinstance(corpus, PathCorpus) and cfg.max_vocab_size is None and cfg.cache_ids is not False:
         # Counting looks every token up anyway: keeping the ids it finds costs little, and

@@ -55,7 +55,8 @@ class VectorFiles:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
-        for word in self.words[:count]:
+        words = [str(w) for w in self.words[:count]]  # int keys as decimals
+        for word in words:
             if not word or _WHITESPACE.search(word):
                 raise ValueError(
                     f"cannot write word {word!r} in word2vec format: "
@@ -67,13 +68,13 @@ class VectorFiles:
             little = rows.astype("<f4", copy=False)
             with atomic_write(path, "wb") as fh:
                 fh.write(header.encode("ascii"))
-                for word, row in zip(self.words[:count], little):
+                for word, row in zip(words, little):
                     fh.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
         else:
             template = " ".join(["%.9g"] * self.vector_size)
             with atomic_write(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(header)
-                for word, row in zip(self.words[:count], rows.tolist()):
+                for word, row in zip(words, rows.tolist()):
                     fh.write(f"{word} {template % tuple(row)}\n")
 
     @classmethod
@@ -141,7 +142,7 @@ class VectorFiles:
         """
         directory = Path(path)
         directory.mkdir(parents=True, exist_ok=True)
-        for word in self.words:
+        for word in map(str, self.words):
             if "\t" in word or "\n" in word or "\r" in word:
                 raise ValueError(
                     f"cannot save word {word!r}: tabs and line breaks are not allowed in words"

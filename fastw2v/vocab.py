@@ -107,6 +107,12 @@ class Vocab:
         """Sum of the counts: the in-vocabulary words the trainer sees per epoch."""
         return int(self.counts.sum())
 
+    @property
+    def keys(self) -> list[Any]:
+        """What the vectors are keyed by, in row order: the words (ints for an integer
+        corpus's :class:`fastw2v.intkeys.IntKeyVocab`)."""
+        return self.words
+
     # ------------------------------------------------------------ construction
 
     @classmethod
