@@ -1,9 +1,9 @@
 """The ``Word2Vec.save`` file: a NumPy ``.npz`` archive without pickled objects.
 
 Arrays: ``meta`` (UTF-8 JSON: format, version, parameters, epochs trained, the state of an
-interrupted ``train`` call; ``int_keys: true`` for a model of integer ids), ``words_utf8`` and ``word_lengths`` (the words, concatenated),
-``counts``, and one array per weight matrix (``w_in``, ``w_out_ns``, ``w_out_hs``,
-``w_out_sm``; only those the model has).
+interrupted ``train`` call; ``int_keys: true`` for a model of integer ids), ``words_utf8``
+and ``word_lengths`` (the words, concatenated), ``counts``, and one array per weight
+matrix (``w_in``, ``w_out_ns``, ``w_out_hs``, ``w_out_sm``; only those the model has).
 """
 
 from __future__ import annotations
