@@ -27,6 +27,9 @@ _EXPORTS = {
     "FrozenPhrases": "fastw2v.phrases",
     "as_corpus": "fastw2v.corpus",
     "IntCorpus": "fastw2v.intcorpus",
+    "Node2Vec": "fastw2v.graph_embedding",
+    "node2vec": "fastw2v.graph_embedding",
+    "Graph": "fastw2v.graph",
     "build_info": "fastw2v._train",
 }
 

@@ -529,6 +529,13 @@ def _add_phrases(sub: Any) -> None:
     add_phrases_parser(sub)
 
 
+def _add_node2vec(sub: Any) -> None:
+    """``fastw2v node2vec``: defined beside its code, node2vec_cli.py."""
+    from fastw2v.node2vec_cli import add_node2vec_parser
+
+    add_node2vec_parser(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``fastw2v`` argument parser (subcommands)."""
     parser = _Parser(prog="fastw2v", description="Fast word2vec training and word-vector tools.")
@@ -538,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_demo(sub)
     _add_phrases(sub)
+    _add_node2vec(sub)
     _add_eval(sub)
     _add_queries(sub)
     _add_plot(sub)

@@ -109,8 +109,7 @@ class Vocab:
 
     @property
     def keys(self) -> list[Any]:
-        """What the vectors are keyed by, in row order: the words (ints for an integer
-        corpus's :class:`fastw2v.intkeys.IntKeyVocab`)."""
+        """What the vectors are keyed by, in row order (ints in an ``IntKeyVocab``)."""
         return self.words
 
     # ------------------------------------------------------------ construction
