@@ -302,6 +302,8 @@ def kernel_tables(
         sg=int(cfg.sg),
         cbow_mean=int(cfg.cbow_mean),
         window=cfg.window,
+        shrink_windows=int(cfg.shrink_windows),
+        whole_sequence=int(cfg.whole_sequence),
         negative=cfg.negative,
         hs=int(cfg.hs),
         batched=int(cfg.batched_kernel),

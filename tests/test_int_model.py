@@ -157,3 +157,33 @@ def test_int_and_text_do_not_mix():
     text = Word2Vec([["a", "b", "a"]] * 5, **KW)
     with pytest.raises(ValueError, match="holds words"):
         text.train(_sequences())
+
+
+def _baskets(n: int = 800, seed: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
+    """Baskets of 30 items from one of 4 groups of 25 items, in random order."""
+    rng = np.random.default_rng(seed)
+    group_of = np.arange(100) // 25
+    baskets = [rng.choice(np.flatnonzero(group_of == rng.integers(4)), 30) for _ in range(n)]
+    return baskets, group_of
+
+
+@pytest.mark.parametrize("options", [dict(whole_sequence=True), dict(shrink_windows=False)])
+def test_window_options_train_item_baskets(options):
+    baskets, group_of = _baskets()
+    kw = {**KW, "window": 2, "sg": 1, "epochs": 3}
+    model = Word2Vec(baskets, **kw, **options)
+    default = Word2Vec(baskets, **kw)
+    assert model.wv.vectors.tobytes() != default.wv.vectors.tobytes()
+    same = [
+        np.mean([group_of[k] == group_of[item] for k, _ in model.wv.most_similar(item, topn=5)])
+        for item in model.wv.index_to_key
+    ]
+    assert np.mean(same) > 0.9
+
+
+def test_window_options_survive_save_and_load(tmp_path):
+    baskets, _ = _baskets(100)
+    model = Word2Vec(baskets, **KW, whole_sequence=True, shrink_windows=False)
+    model.save(tmp_path / "m.npz")
+    config = Word2Vec.load(tmp_path / "m.npz").config
+    assert config.whole_sequence and not config.shrink_windows
