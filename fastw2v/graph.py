@@ -12,8 +12,8 @@ integer corpus as :mod:`fastw2v.intcorpus` takes it, no Python list in between. 
 has its own random stream, seeded from ``(seed, w)``, so a seed gives the same walks on
 any number of threads.
 
-SciPy is needed for :meth:`Graph.from_scipy` and :func:`load_edgelist` (``pip install
-fastw2v[test]`` or ``pip install scipy``).
+Only :meth:`Graph.from_scipy` needs SciPy (``pip install scipy``); edge lists and edge
+arrays are read with NumPy alone.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _scipy_sparse() -> Any:
     try:
         import scipy.sparse
     except ImportError:  # pragma: no cover - scipy is in the test extra
-        raise ImportError("graphs need SciPy: pip install scipy (or fastw2v[test])") from None
+        raise ImportError("Graph.from_scipy needs SciPy: pip install scipy") from None
     return scipy.sparse
 
 
