@@ -123,7 +123,7 @@ class Row:
 # --------------------------------------------------------------------------------------
 # Jobs. Every system runs as one child process, as its users run it: the parent times that
 # process from spawn to exit (the whole job: interpreter start, vocabulary, training,
-# writing the vectors) and reads its peak RSS from wait4. fastw2v and word2vec.c are their
+# writing the vectors) and reads its peak RSS from GNU time. fastw2v and word2vec.c are their
 # own command lines; gensim and fastText are a few lines of Python (``--child``) that build
 # the model, train and write the vectors, reporting the training call's time from inside.
 # --------------------------------------------------------------------------------------
@@ -279,27 +279,34 @@ def find_word2vec_binary(explicit: str | None = None) -> str | None:
     return None
 
 
+#: GNU time reports the peak RSS of the process it starts. wait4's own figure would not do:
+#: Linux keeps a process's high-water RSS across exec, so a child forked from this script
+#: (hundreds of MB once gensim is imported for scoring) would report at least that much.
+GNU_TIME = "/usr/bin/time" if os.path.isfile("/usr/bin/time") else None
+
+
 def timed_process(
     cmd: list[str], log_path: Path, workdir: Path, timeout: float | None
-) -> tuple[float, float, int]:
-    """Run ``cmd``; return (wall seconds from spawn to exit, peak RSS in MB, exit status).
-    Output goes to ``log_path``. wait4 gives this child's own rusage, not a running max."""
+) -> tuple[float, float | None, int]:
+    """Run ``cmd``; return (wall seconds from spawn to exit, peak RSS in MB or None without
+    GNU time, exit status). Output goes to ``log_path``."""
+    rss_path = log_path.with_suffix(".maxrss")
+    if GNU_TIME:
+        cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *cmd]
     with open(log_path, "w") as log:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
-        deadline = None if timeout is None else t0 + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if deadline is not None and time.perf_counter() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise subprocess.TimeoutExpired(cmd, timeout or 0)
-            time.sleep(0.005)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
         seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024.0, proc.returncode
+    rss = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        rss = int(rss_path.read_text().split()[-1]) / 1024.0
+    return seconds, rss, proc.returncode
 
 
 def child_main(spec_json: str, result_path: str) -> int:
@@ -783,7 +790,8 @@ def run_cell(
             return row
         row.seeds.append(seed)
         row.wall_seconds.append(res["wall_seconds"])
-        row.peak_rss_mb.append(res["peak_rss_mb"])
+        if res["peak_rss_mb"] is not None:
+            row.peak_rss_mb.append(res["peak_rss_mb"])
         if "train_seconds" in res:
             row.train_seconds.append(res["train_seconds"])
         row.timing = res.get("timing", "")

@@ -38,6 +38,9 @@ typedef struct {
     int sg;               /* 1: skip-gram, 0: CBOW */
     int cbow_mean;        /* CBOW hidden layer: 1 mean of context rows, 0 their sum */
     int window;           /* maximal window; the effective one is drawn from 1..window */
+    int shrink_windows;   /* 1: draw the effective window (word2vec.c); 0: always `window` */
+    int whole_sequence;   /* 1: every other word of the sentence is a context word (an
+                           * unordered basket of items); window and shrink_windows unused */
     int negative;         /* noise words per positive example (0: no negative sampling) */
     int hs;               /* 1: hierarchical softmax output layer */
     int softmax;          /* 1: full softmax over the vocabulary (small vocabularies only) */

@@ -790,9 +790,14 @@ FW2V_INLINE int64_t train_span(const fw2v_params_t *p, fw2v_thread_t *t, int64_t
     for (int64_t i = from; i < to; i++) {
         if (!dry && p->stop && *p->stop) return i;
         /* Dynamic window: the effective size is uniform in 1..window, which weights near
-         * context words more than far ones. */
-        const int b = (int)rng_below(rng_next(&t->rng), (uint32_t)p->window);
-        const int reach = p->window - b;
+         * context words more than far ones. Without shrinking every context word within
+         * window counts alike (gensim's shrink_windows=False), and a whole sequence (a
+         * basket, whose order means nothing) reaches every word; neither draws. */
+        int64_t reach = p->window;
+        if (p->whole_sequence)
+            reach = n;
+        else if (p->shrink_windows)
+            reach -= (int64_t)rng_below(rng_next(&t->rng), (uint32_t)p->window);
         const int32_t centre = t->sentence[i];
         if (!dry && t->hot_hs.n && ++t->since_merge >= p->hot_sync_words) hot_merge(t);
         int n_ctx = 0;
@@ -870,7 +875,9 @@ static int hot_alloc(fw2v_hot_t *h, float *shared, int64_t n) {
 fw2v_thread_t *fw2v_thread_new(const fw2v_params_t *p, uint64_t seed, int64_t sentence_cap) {
     fw2v_thread_t *t = aligned_zalloc(sizeof(fw2v_thread_t));
     if (!t) return NULL;
-    const int window = p->window > 0 ? p->window : 1;
+    /* scratch for 2 * window context words; a whole sequence has up to sentence_cap - 1 */
+    int window = p->window > 0 ? p->window : 1;
+    if (p->whole_sequence) window = sentence_cap > 1 ? (int)((sentence_cap + 1) / 2) : 1;
     t->max_targets = (p->hs ? p->max_code_len : 0) + (p->negative > 0 ? 1 + p->negative : 0);
     if (t->max_targets < 1) t->max_targets = 1;
     t->sentence_cap = sentence_cap > 0 ? sentence_cap : 1;

@@ -26,6 +26,10 @@ _EXPORTS = {
     "Phrases": "fastw2v.phrases",
     "FrozenPhrases": "fastw2v.phrases",
     "as_corpus": "fastw2v.corpus",
+    "IntCorpus": "fastw2v.intcorpus",
+    "Node2Vec": "fastw2v.graph_embedding",
+    "node2vec": "fastw2v.graph_embedding",
+    "Graph": "fastw2v.graph",
     "build_info": "fastw2v._train",
 }
 
@@ -33,7 +37,7 @@ __all__ = sorted(_EXPORTS)
 
 
 #: The compiled extensions (setup.py builds them from fastw2v/*.pyx and csrc/).
-_EXTENSIONS = ("_train", "_tokenize")
+_EXTENSIONS = ("_train", "_tokenize", "_ids", "_graph")
 
 
 def __getattr__(name: str) -> Any:

@@ -28,6 +28,8 @@ cdef extern from "fw2v.h" nogil:
         int sg
         int cbow_mean
         int window
+        int shrink_windows
+        int whole_sequence
         int negative
         int hs
         int softmax
@@ -153,7 +155,7 @@ cdef class KernelTables:
                  codes, points, code_offsets, *, int sg, int cbow_mean, int window,
                  int negative, int hs, int batched, int compute_loss,
                  double alpha, double min_alpha, int64_t total_words,
-                 w_out_sm=None, lockf=None):
+                 w_out_sm=None, lockf=None, int shrink_windows=1, int whole_sequence=0):
         cdef float[:, ::1] w_in_v = w_in
         cdef int64_t V = w_in_v.shape[0]
         cdef int dim = <int>w_in_v.shape[1]
@@ -173,6 +175,8 @@ cdef class KernelTables:
         self.p.sg = 1 if sg else 0
         self.p.cbow_mean = 1 if cbow_mean else 0
         self.p.window = window
+        self.p.shrink_windows = 1 if shrink_windows else 0
+        self.p.whole_sequence = 1 if whole_sequence else 0
         self.p.negative = negative
         self.p.hs = 1 if hs else 0
         self.p.batched = 1 if batched else 0

@@ -630,11 +630,40 @@ def _add_plot(sub: Any) -> None:
     p.set_defaults(func=_lazy("fastw2v.plot", "main_plot"))
 
 
+def _add_export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="convert vectors: TensorBoard projector TSV, or word2vec text/binary",
+        description="Read vectors (word2vec text/binary, .gz/.bz2/.xz, GloVe, or a fastw2v "
+        "directory) and write them for TensorBoard's projector or as a word2vec file.",
+    )
+    p.add_argument("vectors", help=_VECTORS_HELP + ", or GloVe text")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument(
+        "--projector",
+        nargs=2,
+        metavar=("VECTORS_TSV", "METADATA_TSV"),
+        help="write the projector's vectors TSV and metadata TSV",
+    )
+    out.add_argument("--word2vec", metavar="FILE", help="write a word2vec file")
+    p.add_argument("--binary", action="store_true", help="with --word2vec: the binary format")
+    p.add_argument("--no-header", action="store_true", help="the input is GloVe text (no 'V D')")
+    p.add_argument("--limit", type=_positive, default=None, help="the most frequent LIMIT words")
+    p.set_defaults(func=_lazy("fastw2v.interop", "main_export"))
+
+
 def _add_phrases(sub: Any) -> None:
     """``fastw2v phrases`` (word2phrase's flags): defined beside its code, phrases_cli.py."""
     from fastw2v.phrases_cli import add_phrases_parser
 
     add_phrases_parser(sub)
+
+
+def _add_node2vec(sub: Any) -> None:
+    """``fastw2v node2vec``: defined beside its code, node2vec_cli.py."""
+    from fastw2v.node2vec_cli import add_node2vec_parser
+
+    add_node2vec_parser(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -646,9 +675,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_demo(sub)
     _add_phrases(sub)
+    _add_node2vec(sub)
     _add_eval(sub)
     _add_queries(sub)
     _add_plot(sub)
+    _add_export(sub)
     return parser
 
 

@@ -204,6 +204,13 @@ class TrainConfig:
     window : int
         Maximal distance between the centre word and a context word; the effective
         window is drawn uniformly from 1..window for each centre word.
+    shrink_windows : bool
+        False: every context word within ``window`` counts alike (no draw; gensim's
+        option of the same name, for item sequences whose order matters little).
+    whole_sequence : bool
+        True: each centre word's context is every other word of its sentence, whatever
+        ``window`` says (item baskets, whose order means nothing). A sentence is at most
+        ``max_sentence_length`` words: the kernel's scratch grows with it.
     sg : bool
         True for skip-gram, False for CBOW.
     hs : bool
@@ -268,6 +275,12 @@ class TrainConfig:
         100, "vector dimension", "-size --size --vector-size", lo=1, hi=100_000
     )
     window: int = param(5, "max context distance", "-window --window", lo=1, hi=10_000)
+    shrink_windows: bool = param(
+        True, "draw each window from 1..window (1), or use the full window (0)", "--shrink-windows"
+    )
+    whole_sequence: bool = param(
+        False, "the whole sentence is the context (unordered baskets) 0/1", "--whole-sequence"
+    )
     sg: bool = param(
         False,
         "1 CBOW, 0 skip-gram",

@@ -98,3 +98,29 @@ def save_projector(
         else:
             fh.write("word\tcount\n")
             fh.writelines(f"{w}\t{c}\n" for w, c in zip(words, kv.counts[:count].tolist()))
+
+
+def main_export(args: Any) -> int:
+    """``fastw2v export VECTORS --projector V.tsv M.tsv | --word2vec OUT [--binary]``.
+
+    Expects ``args.vectors``, ``args.projector``, ``args.word2vec``, ``args.binary``,
+    ``args.no_header`` and ``args.limit``. Every output is checked against the input and
+    the other output before anything is read.
+    """
+    from fastw2v._atomic import check_collisions
+    from fastw2v.vectors import KeyedVectors, load_vectors
+
+    outputs = {"--word2vec": args.word2vec}
+    if args.projector:
+        outputs = {"--projector": args.projector[0], "--projector metadata": args.projector[1]}
+    check_collisions(outputs, {"vectors": args.vectors})
+    if args.no_header:
+        kv = KeyedVectors.load_word2vec_format(args.vectors, limit=args.limit, no_header=True)
+    else:
+        kv = load_vectors(args.vectors, limit=args.limit)
+    if args.projector:
+        save_projector(kv, args.projector[0], args.projector[1])
+    else:
+        kv.save_word2vec_format(args.word2vec, binary=args.binary)
+    print(f"wrote {len(kv):,} vectors of dimension {kv.vector_size}")
+    return 0

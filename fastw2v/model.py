@@ -19,8 +19,8 @@ import numpy as np
 
 from fastw2v import model_format
 from fastw2v.config import MAX_THREADS_PER_CORE, MAX_WORDS, TrainConfig, available_cores, is_int
-from fastw2v.corpus import as_corpus
 from fastw2v.encoding import Recording
+from fastw2v.intkeys import IntKeyVocab, training_corpus
 from fastw2v.layers import predict
 from fastw2v.memory import MemoryEstimate
 from fastw2v.model_format import MODEL_FORMAT_VERSION
@@ -66,10 +66,10 @@ class Word2Vec(VocabBuilding):
 
     Parameters
     ----------
-    sentences : path or iterable of list of str, optional
-        The corpus: a text file (one sentence per line, or text8's single line), a
-        gzip/bz2/xz compressed file, a directory of such files, or a restartable iterable
-        of token lists. If given, the vocabulary is built and the model trained at once.
+    sentences : path, iterable of list of str, or integer corpus, optional
+        A text file (a sentence a line, or text8's one line), gzip/bz2/xz, a directory of
+        them, token lists, or int ids (:mod:`fastw2v.intkeys`: ``wv`` keyed by the ints). If
+        given, the vocabulary is built and the model trained at once.
     corpus_file : path, optional
         Same as passing a path as ``sentences`` (gensim's spelling).
     progress : bool
@@ -220,7 +220,7 @@ class Word2Vec(VocabBuilding):
         self, source: Any, state: Progress, options: TrainOptions, callbacks: Any
     ) -> TrainResult:
         assert self.vocab is not None and self.weights is not None
-        corpus = as_corpus(source, max_sentence_length=self.config.max_sentence_length)
+        corpus = training_corpus(source, self.vocab, self.config.max_sentence_length)
         recording, self._recording = self._recording, None  # handed out once, used or not
         cbs = Callbacks(self, self.callbacks if callbacks is None else list(callbacks))
         trainer = Trainer(self.config, self.vocab, self.weights, options, cbs)
@@ -255,7 +255,7 @@ class Word2Vec(VocabBuilding):
         if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab() or train() first")
         if self._wv is None:
-            self._wv = KeyedVectors(self.vocab.words, self.weights.w_in, self.vocab.counts)
+            self._wv = KeyedVectors(self.vocab.keys, self.weights.w_in, self.vocab.counts)
         return self._wv
 
     def _wv_reset(self) -> None:
@@ -360,7 +360,10 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     epochs_trained = meta.get("epochs_trained", 0)
     if not is_int(epochs_trained) or not 0 <= epochs_trained <= MAX_WORDS:
         raise ValueError(f"the saved epochs_trained is damaged: {epochs_trained!r}")
-    model.vocab = Vocab(words, counts, ordered=bool(cfg.hs))
+    if meta.get("int_keys"):
+        model.vocab = IntKeyVocab.from_words(words, counts)
+    else:
+        model.vocab = Vocab(words, counts, ordered=bool(cfg.hs))
     model.weights = weights
     model.epochs_trained = int(epochs_trained)
     model._resume = resume

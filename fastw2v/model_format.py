@@ -1,10 +1,10 @@
 """The ``Word2Vec.save`` file: a NumPy ``.npz`` archive without pickled objects.
 
 Arrays: ``meta`` (UTF-8 JSON: format, version, parameters, epochs trained, the state of an
-interrupted ``train`` call), ``words_utf8`` and ``word_lengths`` (the words, concatenated),
-``counts``, and one array per weight matrix (``w_in``, ``w_out_ns``, ``w_out_hs``,
-``w_out_sm``; only those the model has), and ``lockf`` (the input rows' lock factors) when
-the model has them.
+interrupted ``train`` call; ``int_keys: true`` for a model of integer ids), ``words_utf8``
+and ``word_lengths`` (the words, concatenated), ``counts``, one array per weight matrix
+(``w_in``, ``w_out_ns``, ``w_out_hs``, ``w_out_sm``; only those the model has), and
+``lockf`` (the input rows' lock factors) when the model has them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from fastw2v._atomic import atomic_write
+from fastw2v.intkeys import IntKeyVocab
 from fastw2v.layers import OUTPUT_MATRICES
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
@@ -47,6 +48,8 @@ def write(
     words_utf8 = [w.encode("utf-8", "surrogateescape") for w in vocab.words]
     lengths = np.fromiter((len(b) for b in words_utf8), dtype=np.int64, count=len(words_utf8))
     meta = {"format": "fastw2v-model", "version": MODEL_FORMAT_VERSION, **meta}
+    if isinstance(vocab, IntKeyVocab):  # only then: a text model's file is unchanged
+        meta["int_keys"] = True  # the words are ids, as decimals
     arrays: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         "words_utf8": np.frombuffer(b"".join(words_utf8), dtype=np.uint8),

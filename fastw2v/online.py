@@ -26,6 +26,7 @@ import numpy as np
 from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
+from fastw2v.intkeys import IntKeyVocab, count_int_vocab, is_int_corpus
 from fastw2v.memory import MemoryEstimate, check_memory
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
@@ -119,6 +120,8 @@ class VocabBuilding:
             )
         if vocab is not None:
             raise ValueError("build_vocab(update=True) counts a corpus: pass it, not a vocab")
+        if isinstance(self.vocab, IntKeyVocab) or is_int_corpus(source):
+            raise ValueError("build_vocab(update=True) is not supported for integer corpora yet")
         if source is None:
             raise ValueError("build_vocab(update=True) needs the new corpus")
         corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
@@ -254,6 +257,9 @@ def _read_vectors(vectors: Any, binary: bool | None) -> tuple[KeyedVectors, str]
 
 def count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]:
     """The vocabulary of ``source``, and its ids recorded while counting when worth it."""
+    if is_int_corpus(source):  # counted in C, its ids mapped again each epoch (in C)
+        max_len = cfg.max_sentence_length
+        return count_int_vocab(source, cfg.min_count, cfg.max_final_vocab, max_len), None
     corpus = as_corpus(source, max_sentence_length=cfg.max_sentence_length)
     if isinstance(corpus, PathCorpus) and cfg.max_vocab_size is None and cfg.cache_ids is not False:
         # Counting looks every token up anyway: keeping the ids it finds costs little, and

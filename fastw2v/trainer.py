@@ -40,6 +40,7 @@ from fastw2v.config import (
 )
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import Recording, id_chunks
+from fastw2v.intkeys import IntTrainingCorpus
 from fastw2v.seeds import chunk_seed
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
@@ -382,6 +383,8 @@ def kernel_tables(
         sg=int(cfg.sg),
         cbow_mean=int(cfg.cbow_mean),
         window=cfg.window,
+        shrink_windows=int(cfg.shrink_windows),
+        whole_sequence=int(cfg.whole_sequence),
         negative=cfg.negative,
         hs=int(cfg.hs),
         batched=int(cfg.batched_kernel),
@@ -496,14 +499,16 @@ class Trainer:
         """Whether epochs after the first replay the encoded chunks of the first.
 
         Replaying spares reading and tokenising again: the producer would otherwise take CPU
-        from the kernel threads. Only files are cached automatically: a Python iterable may
-        yield something else each epoch on purpose (reshuffled sentences), so it is re-read
-        unless asked. A recording is already in memory: keeping its chunks costs nothing.
+        from the kernel threads. Only files (and integer CSR arrays or .npy files) are cached
+        automatically: a Python iterable may yield something else each epoch on purpose
+        (reshuffled sentences), so it is re-read unless asked. A recording is already in
+        memory: keeping its chunks costs nothing.
         """
         cache_ids = self.cfg.cache_ids
         if cache_ids is None:
             cache_ids = recording is not None or (
-                isinstance(corpus, PathCorpus) and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
+                (isinstance(corpus, PathCorpus) or getattr(corpus, "fixed", False))
+                and 4 * self.vocab.total_words <= ID_CACHE_AUTO_BYTES
             )
         return bool(cache_ids) and state.epochs - state.epoch > 1
 
@@ -517,8 +522,12 @@ class Trainer:
         stop: Any,
     ) -> None:
         """One epoch read and encoded by a producer thread while the kernel trains."""
-        words, index = self.vocab.words, self.vocab.index
-        prefetch = _Prefetch(id_chunks(corpus, words, index, self.options.batch_words))
+        batch = self.options.batch_words
+        if isinstance(corpus, IntTrainingCorpus):  # ids mapped to rows in C
+            chunks = corpus.chunks(batch)
+        else:
+            chunks = id_chunks(corpus, self.vocab.words, self.vocab.index, batch)
+        prefetch = _Prefetch(chunks)
         try:
             self._epoch(tables, state, prefetch, cache, bar, stop)
         finally:

@@ -21,25 +21,25 @@ import numpy as np
 from fastw2v import _vecio, scoring
 from fastw2v.similarity import cosmul_scores, top_k
 from fastw2v.vectors_io import EmbeddingExport, VectorFiles
-from fastw2v.vectors_query import Term, VectorQueries
+from fastw2v.vectors_query import Term, VectorQueries, is_key
 
 __all__ = ["KeyedVectors", "Term", "cosmul_scores", "load_vectors", "top_k"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def _index_words(words: list[str]) -> dict[str, int]:
-    """Row of each word: one C-speed pass for the usual case (millions of words read from a
-    file); the Python loop runs only to name a word that is not a str or is repeated."""
+def _index_words(words: list[Any], int_keys: bool = False) -> dict[Any, int]:
+    """Row of each key: one C-speed pass for the usual case (millions of words read from a
+    file); the Python loop runs only to name a key of the wrong type or a repeated one."""
     try:
-        index: dict[str, int] = _vecio.index_of_words(words)  # sized once
+        index: dict[Any, int] = _vecio.index_of_words(words)  # sized once
     except TypeError:  # an unhashable "word"
         index = {}
-    if len(index) == len(words) and set(map(type, words)) <= {str}:
+    if len(index) == len(words) and set(map(type, words)) <= ({int} if int_keys else {str}):
         return index
     index = {}
     for i, word in enumerate(words):
-        if not isinstance(word, str):
+        if not int_keys and not isinstance(word, str):
             raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
         if word in index:
             raise ValueError(f"duplicate word {word!r} at positions {index[word]} and {i}")
@@ -52,9 +52,10 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
 
     Parameters
     ----------
-    words : sequence of str
+    words : sequence of str, or of int
         The vocabulary, most frequent word first (the trainer's order). Words must be
-        unique.
+        unique. Ints (item or node ids of a model trained on an integer corpus) are keys
+        as words are: ``wv[42]``, ``wv.most_similar(42)``; files write them as decimals.
     vectors : numpy.ndarray
         ``(len(words), dim)`` float32 matrix, row ``i`` for ``words[i]``. A C-contiguous
         float32 array is kept **by reference**, not copied: the trainer hands over its
@@ -89,7 +90,10 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
         words = list(words)
         if len(words) != vectors.shape[0]:
             raise ValueError(f"{len(words)} words but {vectors.shape[0]} vector rows")
-        key_to_index = _index_words(words)
+        int_keys = bool(words) and not isinstance(words[0], str)
+        if int_keys:
+            words = _int_keys(words)
+        key_to_index = _index_words(words, int_keys)
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
             if counts.shape != (len(words),):
@@ -141,7 +145,7 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
 
     def __getitem__(self, key: str | Sequence[str]) -> np.ndarray:
         """Vector of a word (a view of its row), or a ``(len(key), dim)`` array for a list."""
-        if isinstance(key, str):
+        if is_key(key):
             return self.vectors[self.index_of(key)]
         return self.vectors[[self.index_of(word) for word in key]]
 
@@ -180,6 +184,18 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
     def evaluate_word_pairs(self, path: PathLike, **kwargs: Any) -> Any:
         """Word-pair similarity correlation; see :func:`fastw2v.evaluate.evaluate_word_pairs`."""
         return scoring.evaluate_word_pairs(self, path, **kwargs)
+
+
+def _int_keys(keys: list[Any]) -> list[Any]:
+    """Integer keys (item or node ids) as Python ints; anything else is left for the
+    caller's type check. Keys are all words or all ints: ``1`` and ``"1"`` never mix."""
+    if not all(is_key(k) and not isinstance(k, str) for k in keys):
+        bad = next(k for k in keys if not is_key(k) or isinstance(k, str))
+        raise TypeError(
+            f"keys must be all str or all int, got {type(keys[0]).__name__} and "
+            f"{type(bad).__name__} {bad!r}"
+        )
+    return [int(k) for k in keys]
 
 
 def load_vectors(path: PathLike, limit: int | None = None) -> KeyedVectors:

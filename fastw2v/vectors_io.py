@@ -51,7 +51,8 @@ class VectorFiles:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
-        formats.write_word2vec(path, self.words[:count], self.vectors[:count], binary)
+        words = [str(w) for w in self.words[:count]]  # int keys as decimals
+        formats.write_word2vec(path, words, self.vectors[:count], binary)
 
     @classmethod
     def load_word2vec_format(
@@ -106,7 +107,7 @@ class VectorFiles:
         """
         directory = Path(path)
         directory.mkdir(parents=True, exist_ok=True)
-        for word in self.words:
+        for word in map(str, self.words):
             if "\t" in word or "\n" in word or "\r" in word:
                 raise ValueError(
                     f"cannot save word {word!r}: tabs and line breaks are not allowed in words"

@@ -16,8 +16,14 @@ import numpy as np
 from fastw2v import similarity
 from fastw2v.similarity import cosmul_scores, top_k
 
-# A query term: a word, a raw vector, or either with an explicit weight.
-Term = Union[str, np.ndarray, tuple[Union[str, np.ndarray], float]]
+# A query term: a key (a word, or an int id), a raw vector, or either with a weight.
+Term = Union[str, int, np.ndarray, tuple[Union[str, int, np.ndarray], float]]
+
+
+def is_key(term: object) -> bool:
+    """Whether ``term`` is one key (a word, or the int id of an integer-keyed model), not
+    a vector or a list of keys. The one place that says what a key is."""
+    return isinstance(term, (str, int, np.integer)) and not isinstance(term, (bool, np.bool_))
 
 
 class VectorQueries:
@@ -43,7 +49,7 @@ class VectorQueries:
                 weight = sign
                 if isinstance(term, tuple):
                     term, weight = term[0], float(term[1])
-                if isinstance(term, str):
+                if is_key(term):
                     row = self.index_of(term)
                     used.append(row)
                     query += weight * normed[row]
@@ -237,8 +243,8 @@ class VectorQueries:
 
         Parameters and return value as in :meth:`most_similar` (words only).
         """
-        positive = [positive] if isinstance(positive, str) else list(positive or [])
-        negative = [negative] if isinstance(negative, str) else list(negative or [])
+        positive = [positive] if is_key(positive) else list(positive or [])
+        negative = [negative] if is_key(negative) else list(negative or [])
         if not positive:
             raise ValueError("most_similar_cosmul needs at least one positive word")
         pos_rows = [self.index_of(word) for word in positive]
@@ -253,8 +259,10 @@ class VectorQueries:
 def _as_term_list(terms: Term | Sequence[Term] | None) -> list[Term]:
     if terms is None:
         return []
-    if isinstance(terms, (str, np.ndarray)):
+    if is_key(terms) or isinstance(terms, np.ndarray):
         return [terms]
     if isinstance(terms, tuple) and len(terms) == 2 and isinstance(terms[1], Real):
-        return [terms]
+        # (term, weight); with int keys, (3, 5) is two keys, (3, 0.5) a weighted one
+        if not is_key(terms[0]) or isinstance(terms[0], str) or isinstance(terms[1], float):
+            return [terms]
     return list(terms)

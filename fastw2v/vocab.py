@@ -40,6 +40,21 @@ def _check_nonneg_int(name: str, value: int | None, minimum: int, allow_none: bo
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
 
 
+def _checked_counts(counts: Iterable[int] | np.ndarray, n_words: int) -> np.ndarray:
+    """The counts of ``n_words`` words as int64: one each, every one >= 1, their sum within
+    MAX_COUNT (summed as Python ints, which cannot wrap)."""
+    counts_arr = _counts_array(counts)
+    if n_words != len(counts_arr):
+        raise ValueError(f"{n_words} words but {len(counts_arr)} counts")
+    if not n_words:
+        raise ValueError("a vocabulary needs at least one word")
+    if counts_arr.min() < 1:
+        raise ValueError("word counts must be >= 1")
+    if sum(counts_arr.tolist()) > MAX_COUNT:
+        raise ValueError(f"the word counts add up to more than {MAX_COUNT}")
+    return counts_arr
+
+
 def _counts_array(counts: Iterable[int] | np.ndarray) -> np.ndarray:
     """Counts as int64, each at most MAX_COUNT (a ValueError, not numpy's OverflowError)."""
     try:
@@ -90,15 +105,7 @@ class Vocab:
         self, words: Iterable[str], counts: Iterable[int] | np.ndarray, *, ordered: bool = True
     ) -> None:
         self.words: list[str] = list(words)
-        counts_arr = _counts_array(counts)
-        if len(self.words) != len(counts_arr):
-            raise ValueError(f"{len(self.words)} words but {len(counts_arr)} counts")
-        if not self.words:
-            raise ValueError("a vocabulary needs at least one word")
-        if counts_arr.min() < 1:
-            raise ValueError("word counts must be >= 1")
-        if sum(counts_arr.tolist()) > MAX_COUNT:  # Python ints: the sum cannot wrap
-            raise ValueError(f"the word counts add up to more than {MAX_COUNT}")
+        counts_arr = _checked_counts(counts, len(self.words))
         self.frequency_ordered = not np.any(counts_arr[1:] > counts_arr[:-1])
         if ordered and not self.frequency_ordered:
             # The Huffman construction and the frequency-ordered rows rely on this order.
@@ -125,6 +132,11 @@ class Vocab:
     def total_words(self) -> int:
         """Sum of the counts: the in-vocabulary words the trainer sees per epoch."""
         return int(self.counts.sum())
+
+    @property
+    def keys(self) -> list[Any]:
+        """What the vectors are keyed by, in row order (ints in an ``IntKeyVocab``)."""
+        return self.words
 
     # ------------------------------------------------------------ construction
 

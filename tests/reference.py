@@ -164,3 +164,32 @@ def example_grad(
     f = outs @ h
     e = -(labels - sigmoid(f))
     return e @ outs, np.outer(e, h)
+
+
+def window_contexts(n: int, i: int, window: int, shrink: int = 0, whole: bool = False):
+    """Positions of centre ``i``'s context words in a sentence of ``n`` words, left to right
+    as the kernel gathers them: within ``window - shrink`` (``shrink``: the kernel's draw in
+    0..window-1, 0 with shrink_windows off), or every other position for a whole sequence."""
+    reach = n if whole else window - shrink
+    return [j for j in range(max(0, i - reach), min(n, i + reach + 1)) if j != i]
+
+
+def train_sentence(w, sentence, alpha, window, kind, hs_tables, whole=False):
+    """Every centre word of ``sentence`` in order with its full window (shrink_windows off)
+    or the whole sentence as context, hierarchical softmax only: no random draw at all, so
+    the kernel must match step for step. ``kind``: sg_pair, sg_batch, cbow_mean, cbow_sum."""
+    loss = 0.0
+    for i, centre in enumerate(sentence):
+        ctxs = [sentence[j] for j in window_contexts(len(sentence), i, window, whole=whole)]
+        if not ctxs:
+            continue
+        if kind == "sg_pair":
+            for c in ctxs:
+                loss += sg_pair(w, c, centre, [], alpha, hs_tables, negative=False)
+        elif kind == "sg_batch":
+            negs = [[] for _ in window_blocks(len(ctxs))]
+            loss += sg_window(w, ctxs, centre, negs, alpha, hs_tables, negative=False)
+        else:
+            mean = kind == "cbow_mean"
+            loss += cbow(w, ctxs, centre, [], alpha, mean, hs_tables, negative=False)
+    return loss

@@ -233,3 +233,29 @@ def test_without_gensim_the_conversion_says_how_to_install_it(monkeypatch) -> No
     with pytest.raises(ImportError, match=r"pip install 'fastw2v\[gensim\]'") as err:
         interop.to_gensim(_kv())
     assert "\n" not in str(err.value)
+
+
+def test_export_cli_writes_projector_files_and_converts_glove(tmp_path: Path) -> None:
+    from fastw2v.cli import main
+
+    glove = tmp_path / "glove.txt"
+    glove.write_text("the 0.1 0.2 0.3\ncat 0.4 0.5 0.6\nsat 0.7 0.8 0.9\n")
+    vec, meta = tmp_path / "v.tsv", tmp_path / "m.tsv"
+    assert main(["export", str(glove), "--no-header", "--projector", str(vec), str(meta)]) == 0
+    assert vec.read_text().splitlines()[1].split("\t") == ["0.400000006", "0.5", "0.600000024"]
+    assert meta.read_text().split() == ["the", "cat", "sat"]
+    out = tmp_path / "v.bin"
+    assert main(["export", str(glove), "--word2vec", str(out), "--binary", "--limit", "2"]) == 0
+    back = KeyedVectors.load_word2vec_format(out)
+    assert back.words == ["the", "cat"]
+    np.testing.assert_array_equal(back.vectors[1], np.float32([0.4, 0.5, 0.6]))
+
+
+def test_export_cli_never_writes_over_its_input(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from fastw2v.cli import main
+
+    src = tmp_path / "v.txt"
+    src.write_text("2 2\na 1 0\nb 0 1\n")
+    assert main(["export", str(src), "--word2vec", str(src)]) == 1
+    assert "is the vectors input" in capsys.readouterr().err
+    assert src.read_text() == "2 2\na 1 0\nb 0 1\n"

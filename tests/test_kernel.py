@@ -45,7 +45,7 @@ def tree_tables(counts):
 
 
 def make_problem(
-    rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3, dim=DIM, lockf=None
+    rng, *, sg=1, negative=3, hs=0, batched=0, cbow_mean=1, window=3, dim=DIM, lockf=None, **options
 ):
     w_in = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
     w_ns = ((rng.random((V, dim)) - 0.5) / 2).astype(np.float32)
@@ -73,8 +73,9 @@ def make_problem(
         compute_loss=1,
         alpha=0.025,
         min_alpha=0.0001,
-        total_words=1,
+        total_words=options.pop("total_words", 1),
         lockf=lockf,
+        **options,
     )
     ref_w = {
         "in": w_in.astype(np.float64),
@@ -646,3 +647,64 @@ def test_locked_rows_are_byte_identical_after_train_chunk(threads):
 def test_lock_factors_are_checked(bad):
     with pytest.raises(ValueError, match="lockf"):
         make_problem(np.random.default_rng(0), lockf=bad)
+
+
+WINDOW_KINDS = ["sg_pair", "sg_batch", "cbow_mean", "cbow_sum"]
+
+
+@pytest.mark.parametrize("kind", WINDOW_KINDS)
+@pytest.mark.parametrize("mode", ["full_window", "whole_sequence"])
+def test_window_options_match_reference(kind, mode):
+    """shrink_windows=0 and whole_sequence=1 over whole sentences, against the reference.
+
+    Hierarchical softmax alone and no subsampling: nothing is drawn at random, so the
+    kernel's sentences, centre order, contexts and learning rates must all match."""
+    rng = np.random.default_rng(zlib.crc32(repr((kind, mode)).encode()))
+    lengths = [7, 1, 25, 12, 3]  # 25: a whole sequence of 24 contexts, 3 batched blocks
+    tokens = rng.integers(0, V, sum(lengths)).astype(np.int32)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    whole = mode == "whole_sequence"
+    tables, cw, rw, tree = make_problem(
+        rng,
+        sg=kind.startswith("sg"),
+        negative=0,
+        hs=1,
+        batched=kind == "sg_batch",
+        cbow_mean=kind != "cbow_sum",
+        window=3,
+        total_words=2 * len(tokens),
+        shrink_windows=0 if mode == "full_window" else 1,  # whole_sequence ignores it
+        whole_sequence=int(whole),
+    )
+    loss_c, _, words, *_ = tables.train_chunk(tokens, offsets, 0, 7, 1)
+    assert words == len(tokens)
+    loss_r, done = 0.0, 0
+    for s in range(len(lengths)):
+        alpha = 0.025 - (0.025 - 0.0001) * done / (2 * len(tokens))
+        sentence = tokens[offsets[s] : offsets[s + 1]].tolist()
+        loss_r += ref.train_sentence(rw, sentence, alpha, 3, kind, tree, whole=whole)
+        done += lengths[s]
+    assert_close(cw, rw, tol=1e-5)
+    assert loss_c == pytest.approx(loss_r, rel=1e-4)
+
+
+@pytest.mark.parametrize("kind", WINDOW_KINDS)
+def test_whole_sequence_is_the_full_window_of_a_wide_enough_window(kind):
+    """With negatives (random draws), a whole sequence trains exactly as shrink_windows=0 with
+    a window as long as the longest sentence; the shrinking default trains otherwise."""
+    results = []
+    for options in (
+        dict(window=30, shrink_windows=0),
+        dict(window=2, whole_sequence=1),
+        dict(window=30),
+    ):
+        rng = np.random.default_rng(5)
+        tables, cw, _, _ = make_problem(
+            rng, sg=kind.startswith("sg"), batched=kind == "sg_batch",
+            cbow_mean=kind != "cbow_sum", **options,
+        )  # fmt: skip
+        tokens = rng.integers(0, V, 90).astype(np.int32)
+        tables.train_chunk(tokens, np.array([0, 30, 31, 60, 90], np.int64), 0, 11, 1)
+        results.append([a.tobytes() for a in cw])
+    assert results[0] == results[1]
+    assert results[0] != results[2]
