@@ -24,6 +24,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from fastw2v.config import available_cores
+
 __all__ = ["Graph", "load_edgelist", "random_walks"]
 
 PathType = Union[str, "os.PathLike[str]"]
@@ -379,13 +381,7 @@ def _walk_method(method: str, p: float, q: float) -> str:
 
 def _workers(workers: int | None) -> int:
     if workers is None:
-        env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-        if env.isdigit() and int(env) > 0:
-            return int(env)
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not on Linux
-            return max(1, os.cpu_count() or 1)
+        return available_cores()
     _check_positive("workers", workers, int)
     return int(workers)
 
