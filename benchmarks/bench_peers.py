@@ -700,7 +700,7 @@ def fill_comparisons(rows: list[Row], words: int) -> None:
         if r.status != "ok":
             continue
         r.words_per_sec_per_thread = words * r.epochs / _mean(r.wall_seconds) / r.threads
-        if r.train_seconds:
+        if r.train_seconds and _mean(r.train_seconds) > 0:  # printed to 0.1 s: 0 on tiny files
             r.train_words_per_sec_per_thread = words * r.epochs / _mean(r.train_seconds) / r.threads
     ok = {(r.system, r.mode, r.epochs): r for r in rows if r.status == "ok"}
     for r in ok.values():
