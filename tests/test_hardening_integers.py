@@ -5,7 +5,6 @@ checkpoints) with a ValueError naming it, never an OverflowError from the kernel
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +14,6 @@ import fastw2v
 from fastw2v.cli import main as cli_main
 from fastw2v.config import ParameterError
 from fastw2v.vocab import Vocab
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    rng = random.Random(0)
-    words = [f"w{i}" for i in range(30)]
-    path = tmp_path / "c.txt"
-    path.write_text("\n".join(" ".join(rng.choices(words, k=10)) for _ in range(200)) + "\n")
-    return path
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -8,7 +8,6 @@ inflate to gigabytes is refused from the archive's directory."""
 from __future__ import annotations
 
 import json
-import random
 import zipfile
 from pathlib import Path
 
@@ -18,15 +17,6 @@ import pytest
 import fastw2v
 from fastw2v.cli import main as cli_main
 from fastw2v.vocab import Vocab
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    rng = random.Random(0)
-    words = [f"w{i}" for i in range(30)]
-    path = tmp_path / "c.txt"
-    path.write_text("\n".join(" ".join(rng.choices(words, k=10)) for _ in range(200)) + "\n")
-    return path
 
 
 def _train(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
