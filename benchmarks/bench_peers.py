@@ -78,7 +78,7 @@ class Spec:
     negative: int
     sample: float
     min_count: int
-    alpha: float
+    alpha: float | None  # None: the system's own default learning rate (and schedule)
     seed: int = 1
 
     @property
@@ -129,6 +129,11 @@ class Row:
 # --------------------------------------------------------------------------------------
 
 
+def _alpha_flag(spec: Spec) -> list[str]:
+    """``-alpha A``, or nothing when the system is to pick its own default."""
+    return [] if spec.alpha is None else ["-alpha", repr(spec.alpha)]
+
+
 def fastw2v_command(spec: Spec) -> list[str]:
     """``fastw2v train`` with word2vec.c's flags, as a shell user types it."""
     exe = Path(sys.executable).parent / "fastw2v"
@@ -139,7 +144,7 @@ def fastw2v_command(spec: Spec) -> list[str]:
         "-size", str(spec.dim), "-window", str(spec.window), "-sample", repr(spec.sample),
         "-hs", str(spec.hs), "-negative", str(spec.neg), "-threads", str(spec.threads),
         "-iter", str(spec.epochs), "-min-count", str(spec.min_count),
-        "-alpha", repr(spec.alpha), "-cbow", str(1 - spec.sg), "-seed", str(spec.seed),
+        *_alpha_flag(spec), "-cbow", str(1 - spec.sg), "-seed", str(spec.seed),
         "-debug", "1",
     ]  # fmt: skip
 
@@ -165,7 +170,7 @@ def word2vec_c_command(spec: Spec, binary: str) -> list[str]:
         "-size", str(spec.dim), "-window", str(spec.window), "-sample", repr(spec.sample),
         "-hs", str(spec.hs), "-negative", str(spec.neg), "-threads", str(spec.threads),
         "-iter", str(spec.epochs), "-min-count", str(spec.min_count),
-        "-alpha", repr(spec.alpha), "-cbow", str(1 - spec.sg), "-debug", "2",
+        *_alpha_flag(spec), "-cbow", str(1 - spec.sg), "-debug", "2",
     ]  # fmt: skip
 
 
@@ -173,6 +178,8 @@ def run_gensim(spec: Spec) -> dict[str, Any]:
     """gensim in corpus_file mode (its fastest input path): build_vocab, train, save."""
     from gensim.models import Word2Vec
 
+    # Without an explicit rate gensim keeps its own defaults (alpha 0.025, min_alpha 1e-4).
+    rates = {} if spec.alpha is None else {"alpha": spec.alpha, "min_alpha": spec.alpha * 1e-4}
     model = Word2Vec(
         vector_size=spec.dim,
         window=spec.window,
@@ -181,8 +188,7 @@ def run_gensim(spec: Spec) -> dict[str, Any]:
         negative=spec.neg,
         sample=spec.sample,
         min_count=spec.min_count,
-        alpha=spec.alpha,
-        min_alpha=spec.alpha * 1e-4,  # word2vec.c's floor
+        **rates,  # word2vec.c's floor when a rate is given
         workers=spec.threads,
         seed=spec.seed,
         epochs=spec.epochs,
@@ -212,7 +218,7 @@ def run_fasttext(spec: Spec) -> dict[str, Any]:
 
     params = dict(
         model="skipgram" if spec.sg else "cbow",
-        lr=spec.alpha,
+        **({} if spec.alpha is None else {"lr": spec.alpha}),  # else fastText's 0.05
         dim=spec.dim,
         ws=spec.window,
         epoch=spec.epochs,
@@ -745,6 +751,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--alpha-cbow", type=float, default=0.05, help="learning rate for CBOW (word2vec.c default)"
     )
     p.add_argument(
+        "--own-defaults",
+        action="store_true",
+        help="pass no learning rate: every system trains at its own default (fastw2v's, "
+        "word2vec.c's 0.025/0.05, gensim's 0.025, fastText's 0.05); --alpha-* are ignored",
+    )
+    p.add_argument(
         "--restrict-vocab", type=int, default=30000, help="analogy evaluation vocabulary"
     )
     p.add_argument(
@@ -855,7 +867,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = {
         "corpus": str(corpus), "corpus_words": words, "dim": args.dim, "window": args.window,
         "negative": args.negative, "sample": args.sample, "min_count": args.min_count,
-        "alpha_sg": args.alpha_sg, "alpha_cbow": args.alpha_cbow, "threads": args.threads,
+        "alpha_sg": "own default" if args.own_defaults else args.alpha_sg,
+        "alpha_cbow": "own default" if args.own_defaults else args.alpha_cbow,
+        "threads": args.threads,
         "seeds": args.seeds,
         "analogy": f"questions-words.txt, top {args.restrict_vocab} words, case-insensitive",
         "ws353": "wordsim353.tsv, Spearman x 100, case-insensitive",
@@ -887,7 +901,8 @@ def main(argv: list[str] | None = None) -> int:
                         out=str(workdir / f"vectors-{system}-{mode}-{epochs}.bin"),
                         threads=args.threads, epochs=epochs, dim=args.dim, window=args.window,
                         negative=args.negative, sample=args.sample, min_count=args.min_count,
-                        alpha=args.alpha_sg if MODES[mode][0] else args.alpha_cbow,
+                        alpha=None if args.own_defaults
+                        else args.alpha_sg if MODES[mode][0] else args.alpha_cbow,
                     )  # fmt: skip
                     rows.append(run_cell(base, args.seeds, workdir, w2v_binary, args))
     finally:
