@@ -18,6 +18,7 @@ import numpy as np
 
 from fastw2v import Word2Vec, build_info
 from fastw2v.corpus import as_corpus
+from fastw2v.schedule import Schedule
 from fastw2v.trainer import kernel_tables
 
 SETTINGS = {
@@ -84,7 +85,11 @@ def main() -> None:
         best = best_cpu = float("inf")
         for r in range(args.repeats):
             tables = kernel_tables(
-                model.config, model.vocab, model.weights, len(tokens), model.config.compute_loss
+                model.config,
+                model.vocab,
+                model.weights,
+                Schedule.of(model.config, len(tokens), 1),
+                model.config.compute_loss,
             )
             t0, c0 = time.perf_counter(), time.process_time()
             run_chunk(tables, tokens, offsets, r + 1, args.threads)

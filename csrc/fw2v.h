@@ -65,10 +65,15 @@ typedef struct {
      * the updates are exactly those without this field. */
     const float *lockf;
 
-    /* Linear learning-rate decay from alpha to min_alpha over total_words words. */
+    /* The learning rate (fw2v_rate): linear decay from alpha to min_alpha over
+     * total_words words, or over each epoch_words-word epoch in turn when epoch_words > 0
+     * (restarts); during the first warmup (a fraction of total_words) it rises linearly
+     * from min_alpha to the decayed value. epoch_words 0 and warmup 0 are word2vec.c's. */
     double alpha;
     double min_alpha;
     int64_t total_words;
+    int64_t epoch_words;
+    double warmup;
 
     /* Hot rows: the last hot_hs_rows rows of w_out_hs, the top inner nodes of the Huffman
      * tree (the root is on every word's path, its children on about half, ...). Every

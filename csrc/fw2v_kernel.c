@@ -810,12 +810,25 @@ FW2V_INLINE int64_t train_span(const fw2v_params_t *p, fw2v_thread_t *t, int64_t
     return to;
 }
 
+/* The rate after `done` words of the run (see fw2v_params_t.alpha). The plain linear
+ * decay is written exactly as word2vec.c's, so that its runs are reproduced bit for bit. */
+static float rate_at(const fw2v_params_t *p, int64_t done) {
+    const double a0 = p->alpha, a1 = p->min_alpha;
+    const double total = p->total_words > 0 ? (double)p->total_words : 1.0;
+    double progress = (double)done / total;
+    if (progress > 1.0) progress = 1.0;
+    double decayed = progress;
+    if (p->epoch_words > 0 && done < p->total_words)
+        decayed = (double)(done % p->epoch_words) / (double)p->epoch_words;
+    double rate = a0 - (a0 - a1) * decayed;
+    if (p->warmup > 0.0 && progress < p->warmup) rate = a1 + (rate - a1) * (progress / p->warmup);
+    return (float)rate;
+}
+
 FW2V_DISPATCH
 void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_t *tokens,
                           const int64_t *offsets, int64_t s_begin, int64_t s_end,
                           int64_t words_before) {
-    const double a0 = p->alpha, a1 = p->min_alpha;
-    const double total = p->total_words > 0 ? (double)p->total_words : 1.0;
     int64_t done = words_before;
     t->stop_sentence = s_end;
     t->stop_word = 0;
@@ -825,9 +838,7 @@ void fw2v_train_sentences(const fw2v_params_t *p, fw2v_thread_t *t, const int32_
         const int64_t len = offsets[s + 1] - offsets[s];
         /* The rate is fixed per sentence (at most max_sentence_length words), from the
          * position of the sentence in the whole run: deterministic, no shared counter. */
-        double progress = (double)done / total;
-        if (progress > 1.0) progress = 1.0;
-        const float alpha = (float)(a0 - (a0 - a1) * progress);
+        const float alpha = rate_at(p, done);
         done += len;
         const int64_t n = subsample(p, t, words, len);
         /* Before the resume point: the draws only, so that the rest continues the very

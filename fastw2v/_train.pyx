@@ -50,6 +50,8 @@ cdef extern from "fw2v.h" nogil:
         double alpha
         double min_alpha
         int64_t total_words
+        int64_t epoch_words
+        double warmup
         int64_t hot_hs_rows
         int64_t hot_sync_words
         const int32_t *stop
@@ -155,7 +157,8 @@ cdef class KernelTables:
                  codes, points, code_offsets, *, int sg, int cbow_mean, int window,
                  int negative, int hs, int batched, int compute_loss,
                  double alpha, double min_alpha, int64_t total_words,
-                 w_out_sm=None, lockf=None, int shrink_windows=1, int whole_sequence=0):
+                 w_out_sm=None, lockf=None, int shrink_windows=1, int whole_sequence=0,
+                 int64_t epoch_words=0, double warmup=0.0):
         cdef float[:, ::1] w_in_v = w_in
         cdef int64_t V = w_in_v.shape[0]
         cdef int dim = <int>w_in_v.shape[1]
@@ -184,6 +187,8 @@ cdef class KernelTables:
         self.p.alpha = alpha
         self.p.min_alpha = min_alpha
         self.p.total_words = total_words
+        self.p.epoch_words = epoch_words if epoch_words > 0 else 0
+        self.p.warmup = warmup
         self.p.hot_hs_rows = 0
         self.p.hot_sync_words = HOT_SYNC_WORDS
         self.p.stop = NULL

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -139,8 +140,8 @@ class Param:
         Allowed range of a number (``lo_open``: ``lo`` itself excluded).
     choices : tuple of str
         Allowed values of a string.
-    check : str
-        Name of a TrainConfig method that checks this field instead (cross-field rules).
+    check : callable, optional
+        ``check(config, name)`` checks this field instead (cross-field rules).
     invert : bool
         The flags take the negation (``-cbow 1`` sets ``sg=False``).
     switch : (str, value), optional
@@ -157,7 +158,7 @@ class Param:
     hi: float | None = None
     lo_open: bool = False
     choices: tuple[str, ...] = ()
-    check: str = ""
+    check: Callable[[Any, str], None] | None = None
     invert: bool = False
     switch: tuple[str, Any] | None = None
     switch_help: str = ""
@@ -187,6 +188,53 @@ def param(default: Any, help: str, flags: str, **spec: Any) -> Any:
 def params() -> dict[str, tuple[Any, Param]]:
     """Every training parameter: name -> (default, declaration), in declaration order."""
     return {f.name: (f.default, f.metadata["param"]) for f in fields(TrainConfig)}
+
+
+# Cross-field checks (Param.check): each raises for a bad value of the field `name`.
+
+
+def _check_layers(self: TrainConfig, name: str) -> None:
+    if name == "negative":
+        _check_int("negative", self.negative, 0, 10_000)
+        return
+    if self.softmax and (self.negative > 0 or self.hs):
+        raise ConflictError(
+            ("softmax", "negative", "hs"),
+            "softmax=True replaces negative sampling and hierarchical softmax: "
+            "pass negative=0 and hs=False with it",
+        )
+    if self.negative == 0 and not self.hs and not self.softmax:
+        raise ParameterError(
+            "negative",
+            "an integer in [1, 10000] when hs and softmax are off",
+            self.negative,
+            " (there would be no output layer; or pass hs=True)",
+        )
+
+
+def _check_min_alpha(self: TrainConfig, name: str) -> None:
+    if self.min_alpha is not None:
+        _check_float("min_alpha", self.min_alpha, 0.0)
+        if self.min_alpha > self.learning_rate:
+            raise ParameterError(
+                "min_alpha",
+                f"a finite number >= 0 and <= alpha ({self.learning_rate:g})",
+                self.min_alpha,
+                " (the learning rate decays from alpha to min_alpha)",
+            )
+
+
+def _check_workers(self: TrainConfig, name: str) -> None:
+    if self.workers is not None:
+        cores = available_cores()
+        _check_int(
+            "workers",
+            self.workers,
+            1,
+            MAX_THREADS_PER_CORE * cores,
+            f" (at most {MAX_THREADS_PER_CORE} threads per available core; "
+            f"this machine has {cores})",
+        )
 
 
 @dataclass(frozen=True)
@@ -229,6 +277,15 @@ class TrainConfig:
         Initial learning rate; None picks word2vec.c's 0.025 (skip-gram) or 0.05 (CBOW).
     min_alpha : float or None
         Final learning rate; None means ``alpha * 1e-4`` as in word2vec.c.
+    lr_schedule : {"linear", "restart"}
+        "linear": the rate decays from ``alpha`` to ``min_alpha`` over the whole run
+        (word2vec.c); "restart": over each epoch in turn (:mod:`fastw2v.schedule`).
+    warmup : float
+        Fraction of the run, in [0, 1], over which the rate first rises linearly from
+        ``min_alpha`` to the decayed value.
+    init_range : float
+        Input vectors start uniform in ``[-init_range, init_range) / vector_size``
+        (word2vec.c: 0.5; gensim and fastText: 1); output vectors start at zero.
     sample : float
         Subsampling threshold for frequent words (word2vec.c's formula); 0 disables it.
     min_count : int
@@ -291,13 +348,13 @@ class TrainConfig:
     )
     hs: bool = param(False, "hierarchical softmax 0/1", "-hs --hs")
     negative: int = param(
-        5, "noise words per example", "-negative --negative", lo=0, hi=10_000, check="_layers"
+        5, "noise words per example", "-negative --negative", lo=0, hi=10_000, check=_check_layers
     )
     softmax: bool = param(
         False,
         "full softmax over the vocabulary 0/1 (small vocabularies; needs -negative 0)",
         "--softmax",
-        check="_layers",
+        check=_check_layers,
     )
     ns_exponent: float = param(
         0.75, "noise distribution: counts to this power", "--ns-exponent", lo=-10.0, hi=10.0
@@ -318,7 +375,28 @@ class TrainConfig:
         lo_open=True,
     )
     min_alpha: float | None = param(
-        None, "final learning rate (alpha * 1e-4)", "--min-alpha", lo=0.0, check="_min_alpha"
+        None, "final learning rate (alpha * 1e-4)", "--min-alpha", lo=0.0, check=_check_min_alpha
+    )
+    lr_schedule: str = param(
+        "linear",
+        "learning-rate decay: linear over the whole run, or restart it every epoch",
+        "--lr-schedule",
+        choices=("linear", "restart"),
+    )
+    warmup: float = param(
+        0.0,
+        "fraction of the run over which the rate first rises from min_alpha",
+        "--warmup",
+        lo=0.0,
+        hi=1.0,
+    )
+    init_range: float = param(
+        0.5,
+        "input vectors start uniform in +-init_range/size (word2vec.c 0.5, gensim 1)",
+        "--init-range",
+        lo=0.0,
+        hi=1000.0,
+        lo_open=True,
     )
     sample: float = param(
         1e-3,
@@ -346,7 +424,7 @@ class TrainConfig:
     )
     epochs: int = param(5, "epochs", "-iter --iter --epochs", lo=1, hi=MAX_EPOCHS)
     workers: int | None = param(
-        None, "training threads (all cores)", "-threads --threads --workers", check="_workers"
+        None, "training threads (all cores)", "-threads --threads --workers", check=_check_workers
     )
     seed: int = param(1, "random seed", "-seed --seed", lo=0, hi=2**63 - 1)
     max_sentence_length: int = param(
@@ -387,53 +465,12 @@ class TrainConfig:
             spec: Param = f.metadata["param"]
             value = getattr(self, f.name)
             if spec.check:
-                getattr(self, spec.check)(f.name)
+                spec.check(self, f.name)
             elif value is not None or f.default is not None:
                 spec.validate(f.name, value)
             # numpy scalars are accepted (gensim takes them) and stored as Python's own
             if type(value).__module__ == "numpy" and hasattr(value, "item"):
                 object.__setattr__(self, f.name, value.item())
-
-    def _layers(self, name: str) -> None:
-        if name == "negative":
-            _check_int("negative", self.negative, 0, 10_000)
-            return
-        if self.softmax and (self.negative > 0 or self.hs):
-            raise ConflictError(
-                ("softmax", "negative", "hs"),
-                "softmax=True replaces negative sampling and hierarchical softmax: "
-                "pass negative=0 and hs=False with it",
-            )
-        if self.negative == 0 and not self.hs and not self.softmax:
-            raise ParameterError(
-                "negative",
-                "an integer in [1, 10000] when hs and softmax are off",
-                self.negative,
-                " (there would be no output layer; or pass hs=True)",
-            )
-
-    def _min_alpha(self, name: str) -> None:
-        if self.min_alpha is not None:
-            _check_float("min_alpha", self.min_alpha, 0.0)
-            if self.min_alpha > self.learning_rate:
-                raise ParameterError(
-                    "min_alpha",
-                    f"a finite number >= 0 and <= alpha ({self.learning_rate:g})",
-                    self.min_alpha,
-                    " (the learning rate decays from alpha to min_alpha)",
-                )
-
-    def _workers(self, name: str) -> None:
-        if self.workers is not None:
-            cores = available_cores()
-            _check_int(
-                "workers",
-                self.workers,
-                1,
-                MAX_THREADS_PER_CORE * cores,
-                f" (at most {MAX_THREADS_PER_CORE} threads per available core; "
-                f"this machine has {cores})",
-            )
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> TrainConfig:

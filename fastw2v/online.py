@@ -130,7 +130,7 @@ class VocabBuilding:
         for layer in cfg.output_layers():
             layer.check_vocab(len(grown))
         self.memory_estimate = check_memory(cfg, len(grown), grown.total_words)
-        self.weights = self.weights.grow(len(grown), cfg.output_layers(), cfg.seed)
+        self.weights = self.weights.grow(len(grown), cfg.output_layers(), cfg.seed, cfg.init_range)
         logger.info("vocabulary grown from %d to %d words", len(self.vocab), len(grown))
         self.vocab, self._schedule_words = grown, seen
         self._resume = None  # an interrupted call's positions belong to the old vocabulary
@@ -199,7 +199,9 @@ def initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEsti
     for layer in cfg.output_layers():
         layer.check_vocab(len(vocab))
     est = check_memory(cfg, len(vocab), vocab.total_words)
-    weights = Weights.initial(len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed)
+    weights = Weights.initial(
+        len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed, cfg.init_range
+    )
     return weights, est
 
 

@@ -41,6 +41,7 @@ from fastw2v.config import (
 from fastw2v.corpus import PathCorpus
 from fastw2v.encoding import Recording, id_chunks
 from fastw2v.intkeys import IntTrainingCorpus
+from fastw2v.schedule import Schedule
 from fastw2v.seeds import chunk_seed
 from fastw2v.vocab import Vocab
 from fastw2v.weights import Weights
@@ -240,7 +241,7 @@ class Progress:
         self.kept += c_kept
         self.examples += c_ex
 
-    def close_epoch(self, epochs_before: int, alpha0: float, alpha1: float) -> EpochStats:
+    def close_epoch(self, epochs_before: int, schedule: Schedule) -> EpochStats:
         stats = EpochStats(
             epoch=epochs_before + self.epoch + 1,
             words=self.words,
@@ -250,7 +251,7 @@ class Progress:
             loss_sum=self.loss,
             loss_terms=self.terms,
             seconds=self.seconds,
-            alpha_end=alpha_at(alpha0, alpha1, self.done, self.total_words),
+            alpha_end=schedule.end_rate(self.done),
         )
         self.finished.append(asdict(stats))
         self.epoch += 1
@@ -363,9 +364,10 @@ class TrainOptions:
 
 
 def kernel_tables(
-    cfg: TrainConfig, vocab: Vocab, weights: Weights, total_words: int, compute_loss: bool
+    cfg: TrainConfig, vocab: Vocab, weights: Weights, schedule: Schedule, compute_loss: bool
 ) -> _train.KernelTables:
-    """The kernel's checked tables: the weights and every output layer's arrays."""
+    """The kernel's checked tables: the weights, every output layer's arrays and the
+    learning-rate schedule."""
     arrays: dict[str, Any] = {}
     for layer in cfg.output_layers():
         arrays.update(layer.kernel_arrays(vocab))
@@ -389,9 +391,11 @@ def kernel_tables(
         hs=int(cfg.hs),
         batched=int(cfg.batched_kernel),
         compute_loss=int(compute_loss),
-        alpha=cfg.learning_rate,
-        min_alpha=cfg.final_learning_rate,
-        total_words=total_words,
+        alpha=schedule.alpha,
+        min_alpha=schedule.min_alpha,
+        total_words=schedule.total_words,
+        epoch_words=schedule.epoch_words,
+        warmup=schedule.warmup,
         w_out_sm=weights.output("w_out_sm"),
         lockf=weights.lockf,
     )
@@ -426,7 +430,7 @@ class Trainer:
         self.cfg, self.vocab, self.weights = cfg, vocab, weights
         self.options = options
         self.callbacks = callbacks
-        self.alpha0, self.alpha1 = cfg.learning_rate, cfg.final_learning_rate
+        self.schedule = Schedule.of(cfg, 1, 1)  # run() sets the call's
         self.torn = False  # a second signal cut a kernel call short: see run()
 
     def run(
@@ -451,8 +455,9 @@ class Trainer:
             isinstance(corpus, PathCorpus) and recording.matches(corpus, opts.batch_words)
         ):
             recording = None
+        self.schedule = Schedule.of(self.cfg, state.total_words, state.epochs)
         tables = kernel_tables(
-            self.cfg, self.vocab, self.weights, state.total_words, self.cfg.compute_loss
+            self.cfg, self.vocab, self.weights, self.schedule, self.cfg.compute_loss
         )
         result = TrainResult(threads=opts.threads)
         result.epochs = [EpochStats(**e) for e in state.finished]
@@ -476,7 +481,7 @@ class Trainer:
                         self._epoch(tables, state, cache, None, bar, stop)
                     else:
                         self._streamed_epoch(corpus, tables, state, cache, bar, stop)
-                    stats = state.close_epoch(opts.epochs_before, self.alpha0, self.alpha1)
+                    stats = state.close_epoch(opts.epochs_before, self.schedule)
                     result.epochs.append(stats)
                     if stats.words == 0:
                         raise ValueError(
@@ -558,7 +563,7 @@ class Trainer:
                 reported = opts.chunk_hook(state.local)
                 if reported is not None:
                     state.done = int(reported)
-            _show_progress(bar, state, self.alpha0, self.alpha1)
+            _show_progress(bar, state, self.schedule)
             if stop.requested:
                 raise stop.exception()
             self._maybe_checkpoint(state)
@@ -674,20 +679,15 @@ def _check_checkpoint(
             raise ValueError(f"{name} must be > 0, got {value}")
 
 
-def alpha_at(a0: float, a1: float, done: int, total: int) -> float:
-    """The learning rate after ``done`` of ``total`` words: linear from a0 to a1."""
-    return a0 - (a0 - a1) * min(1.0, done / max(total, 1))
-
-
 def _due(every: float | None, elapsed: float) -> bool:
     return every is not None and elapsed >= every
 
 
-def _show_progress(bar: Any, state: Progress, alpha0: float, alpha1: float) -> None:
+def _show_progress(bar: Any, state: Progress, schedule: Schedule) -> None:
     if bar is None:
         return
     bar.update(state.done - bar.n)
-    alpha = alpha_at(alpha0, alpha1, state.done, state.total_words)
+    alpha = schedule.rate(state.done)
     text = f"epoch {state.epoch + 1}/{state.epochs}, alpha {alpha:.5f}"
     if state.terms:
         text += f", loss {state.loss / state.terms:.4f}"

@@ -51,30 +51,43 @@ class Weights:
 
     @classmethod
     def initial(
-        cls, vocab_size: int, dim: int, layers: Sequence[OutputLayer], seed: int
+        cls,
+        vocab_size: int,
+        dim: int,
+        layers: Sequence[OutputLayer],
+        seed: int,
+        init_range: float = 0.5,
     ) -> Weights:
-        """word2vec.c's initialisation: input rows uniform in [-0.5, 0.5) / dim, outputs zero."""
-        rng = init_rng(seed)
-        w_in = (rng.random((vocab_size, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+        """Input rows uniform in [-init_range, init_range) / dim (word2vec.c: 0.5), outputs
+        zero."""
+        w_in = cls.fresh_rows(0, vocab_size, dim, seed, init_range)
         outputs = {
             layer.matrix: np.zeros((layer.rows(vocab_size), dim), np.float32) for layer in layers
         }
         return cls(w_in, outputs)
 
     @staticmethod
-    def fresh_rows(first: int, last: int, dim: int, seed: int) -> np.ndarray:
+    def fresh_rows(
+        first: int, last: int, dim: int, seed: int, init_range: float = 0.5
+    ) -> np.ndarray:
         """Input rows ``first..last-1`` exactly as :meth:`initial` makes them for a
         vocabulary of ``last`` words (a grown vocabulary's new rows)."""
         rng = init_rng(seed)
         rows = rng.random((last, dim), dtype=np.float32)[first:]
-        return (rows - np.float32(0.5)) / np.float32(dim)
+        rows -= np.float32(0.5)
+        if init_range != 0.5:  # 0.5 stays word2vec.c's (r - 0.5) / dim to the bit
+            rows *= np.float32(2.0 * init_range)
+        rows /= np.float32(dim)
+        return rows
 
-    def grow(self, vocab_size: int, layers: Sequence[OutputLayer], seed: int) -> Weights:
+    def grow(
+        self, vocab_size: int, layers: Sequence[OutputLayer], seed: int, init_range: float = 0.5
+    ) -> Weights:
         """These weights for a vocabulary grown to ``vocab_size`` words (appended at the
         end): every existing row kept at its index, new input rows fresh (:meth:`fresh_rows`),
         new output rows zero, new lock factors 1."""
         old, dim = self.w_in.shape
-        w_in = np.concatenate([self.w_in, self.fresh_rows(old, vocab_size, dim, seed)])
+        w_in = np.concatenate([self.w_in, self.fresh_rows(old, vocab_size, dim, seed, init_range)])
         outputs = {}
         for layer in layers:
             m = self.outputs[layer.matrix]
