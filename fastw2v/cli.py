@@ -453,10 +453,20 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
             f"({time.perf_counter() - t0:.1f}s)",
             file=sys.stderr,
         )
+        print(f"Learning rate: {_describe_rate(model.config)}", file=sys.stderr)
         est = getattr(model, "memory_estimate", None)  # none for a model loaded as it was
         if est is not None:
             print(f"Memory: about {est.total / 2**20:,.0f} MiB ({est.describe()})", file=sys.stderr)
     return model
+
+
+def _describe_rate(cfg: Any) -> str:
+    """``alpha 0.05 -> 5e-06, linear, init-range 1`` and where alpha came from."""
+    why = "-alpha" if cfg.alpha is not None else f"the {cfg.compat} default for {cfg.epochs} epochs"
+    text = f"alpha {cfg.learning_rate:g} ({why}) -> {cfg.final_learning_rate:g}, {cfg.lr_schedule}"
+    if cfg.warmup:
+        text += f", warm-up {cfg.warmup:g} of the run"
+    return text + f"; init-range {cfg.initial_range:g}"
 
 
 def _write_outputs(model: Any, args: argparse.Namespace) -> None:

@@ -190,6 +190,29 @@ def params() -> dict[str, tuple[Any, Param]]:
     return {f.name: (f.default, f.metadata["param"]) for f in fields(TrainConfig)}
 
 
+# The measured defaults (benchmarks/README.md, "Training choices"; docs/defaults.md).
+SG_ALPHA = 0.05  # skip-gram: best analogy at 1, 3 and 5 epochs
+CBOW_ALPHA_ONE = 0.1  # CBOW: best at one epoch
+CBOW_ALPHA_LONG = 0.075  # CBOW: best at five epochs; the rule tends to it
+
+
+def default_alpha(sg: bool, epochs: int, compat: str = "fastw2v") -> float:
+    """The initial learning rate when ``alpha`` is not given (docs/defaults.md says why).
+
+    - skip-gram: 0.05 (twice word2vec.c's 0.025; fastText's rate) at any number of epochs;
+    - CBOW: ``0.075 + 0.025 / epochs``: twice word2vec.c's 0.05 for a single pass, falling
+      towards 1.5 times it as the passes grow (0.0875 at 2 epochs, 0.08 at 5).
+
+    ``compat="w2v"``: word2vec.c's 0.025 for skip-gram and 0.05 for CBOW, whatever the
+    epochs.
+    """
+    if compat == "w2v":
+        return 0.025 if sg else 0.05
+    if sg:
+        return SG_ALPHA
+    return CBOW_ALPHA_LONG + (CBOW_ALPHA_ONE - CBOW_ALPHA_LONG) / max(1, int(epochs))
+
+
 # Cross-field checks (Param.check): each raises for a bad value of the field `name`.
 
 
@@ -241,9 +264,11 @@ def _check_workers(self: TrainConfig, name: str) -> None:
 class TrainConfig:
     """Parameters of a word2vec training run.
 
-    The defaults follow word2vec.c, the reference implementation: CBOW with negative
-    sampling, learning rate 0.05 for CBOW and 0.025 for skip-gram, decaying linearly to
-    ``alpha * 1e-4``.
+    The defaults follow word2vec.c, the reference implementation (CBOW with negative
+    sampling, the learning rate decaying linearly to ``alpha * 1e-4``), except for two
+    choices measured on the dev sets (docs/defaults.md): the learning rate
+    (:func:`default_alpha`) and the initial range of the input vectors (gensim's).
+    ``compat="w2v"`` restores word2vec.c's for both.
 
     Parameters
     ----------
@@ -274,7 +299,9 @@ class TrainConfig:
     cbow_mean : bool
         CBOW hidden layer is the mean (True) or the sum (False) of the context vectors.
     alpha : float or None
-        Initial learning rate; None picks word2vec.c's 0.025 (skip-gram) or 0.05 (CBOW).
+        Initial learning rate; None follows :func:`default_alpha`: 0.05 for skip-gram,
+        ``0.075 + 0.025 / epochs`` for CBOW (word2vec.c's 0.025 / 0.05 with
+        ``compat="w2v"``).
     min_alpha : float or None
         Final learning rate; None means ``alpha * 1e-4`` as in word2vec.c.
     lr_schedule : {"linear", "restart"}
@@ -283,9 +310,13 @@ class TrainConfig:
     warmup : float
         Fraction of the run, in [0, 1], over which the rate first rises linearly from
         ``min_alpha`` to the decayed value.
-    init_range : float
-        Input vectors start uniform in ``[-init_range, init_range) / vector_size``
-        (word2vec.c: 0.5; gensim and fastText: 1); output vectors start at zero.
+    init_range : float or None
+        Input vectors start uniform in ``[-init_range, init_range) / vector_size``; None:
+        1 (gensim's and fastText's), 0.5 with ``compat="w2v"`` (word2vec.c's). Output
+        vectors start at zero.
+    compat : {"fastw2v", "w2v"}
+        Whose defaults fill in ``alpha`` and ``init_range`` when they are not given:
+        fastw2v's measured ones (docs/defaults.md) or word2vec.c's exact ones.
     sample : float
         Subsampling threshold for frequent words (word2vec.c's formula); 0 disables it.
     min_count : int
@@ -368,7 +399,8 @@ class TrainConfig:
     )
     alpha: float | None = param(
         None,
-        "initial learning rate (0.025 skip-gram, 0.05 CBOW)",
+        "initial learning rate (default: 0.05 skip-gram, 0.075 + 0.025/iter CBOW; "
+        "--compat w2v: 0.025 / 0.05)",
         "-alpha --alpha",
         lo=0.0,
         hi=10.0,
@@ -376,6 +408,13 @@ class TrainConfig:
     )
     min_alpha: float | None = param(
         None, "final learning rate (alpha * 1e-4)", "--min-alpha", lo=0.0, check=_check_min_alpha
+    )
+    compat: str = param(
+        "fastw2v",
+        "defaults: fastw2v's (docs/defaults.md) or w2v, word2vec.c's own (alpha 0.025 "
+        "skip-gram / 0.05 CBOW, init-range 0.5)",
+        "--compat",
+        choices=("fastw2v", "w2v"),
     )
     lr_schedule: str = param(
         "linear",
@@ -390,8 +429,8 @@ class TrainConfig:
         lo=0.0,
         hi=1.0,
     )
-    init_range: float = param(
-        0.5,
+    init_range: float | None = param(
+        None,
         "input vectors start uniform in +-init_range/size (word2vec.c 0.5, gensim 1)",
         "--init-range",
         lo=0.0,
@@ -487,17 +526,34 @@ class TrainConfig:
 
     @property
     def learning_rate(self) -> float:
-        """Initial learning rate, with word2vec.c's per-architecture default."""
+        """Initial learning rate of a run of ``epochs`` epochs (:meth:`learning_rate_for`)."""
+        return self.learning_rate_for(self.epochs)
+
+    def learning_rate_for(self, epochs: int) -> float:
+        """Initial learning rate of a ``train`` call of ``epochs`` epochs: ``alpha``, or
+        the default rule (:func:`default_alpha`)."""
         if self.alpha is not None:
             return float(self.alpha)
-        return 0.025 if self.sg else 0.05
+        return default_alpha(bool(self.sg), epochs, self.compat)
+
+    @property
+    def initial_range(self) -> float:
+        """``init_range``, or its default: 1 (gensim's and fastText's), 0.5 with
+        ``compat="w2v"``."""
+        if self.init_range is not None:
+            return float(self.init_range)
+        return 0.5 if self.compat == "w2v" else 1.0
 
     @property
     def final_learning_rate(self) -> float:
-        """Learning rate at the end of training."""
+        """Learning rate at the end of training (:meth:`final_learning_rate_for`)."""
+        return self.final_learning_rate_for(self.epochs)
+
+    def final_learning_rate_for(self, epochs: int) -> float:
+        """``min_alpha``, or word2vec.c's ``alpha * 1e-4``, for a call of ``epochs``."""
         if self.min_alpha is not None:
             return float(self.min_alpha)
-        return self.learning_rate * 1e-4
+        return self.learning_rate_for(epochs) * 1e-4
 
     @property
     def threads(self) -> int:

@@ -348,6 +348,10 @@ def _restore(cls: type[Word2Vec], saved: model_format.SavedModel) -> Word2Vec:
     config = meta.get("config")
     if not isinstance(config, dict) or set(config) - set(TrainConfig.__dataclass_fields__):
         raise ValueError("the saved parameters are damaged")
+    if "compat" not in config:
+        # saved before the defaults were measured: unset alpha and init_range meant
+        # word2vec.c's, and training it further keeps them
+        config = dict(config, compat="w2v")
     model = cls(progress=False, **_this_machine(config))
     cfg = model.config
     weights.check_input(len(words), cfg.vector_size)

@@ -130,7 +130,9 @@ class VocabBuilding:
         for layer in cfg.output_layers():
             layer.check_vocab(len(grown))
         self.memory_estimate = check_memory(cfg, len(grown), grown.total_words)
-        self.weights = self.weights.grow(len(grown), cfg.output_layers(), cfg.seed, cfg.init_range)
+        self.weights = self.weights.grow(
+            len(grown), cfg.output_layers(), cfg.seed, cfg.initial_range
+        )
         logger.info("vocabulary grown from %d to %d words", len(self.vocab), len(grown))
         self.vocab, self._schedule_words = grown, seen
         self._resume = None  # an interrupted call's positions belong to the old vocabulary
@@ -200,7 +202,7 @@ def initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEsti
         layer.check_vocab(len(vocab))
     est = check_memory(cfg, len(vocab), vocab.total_words)
     weights = Weights.initial(
-        len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed, cfg.init_range
+        len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed, cfg.initial_range
     )
     return weights, est
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastw2v.config import TrainConfig
+from fastw2v.config import ParameterError, TrainConfig
 
 __all__ = ["Schedule"]
 
@@ -36,7 +36,13 @@ class Schedule:
         epoch_words = 0
         if cfg.lr_schedule == "restart" and epochs > 1:
             epoch_words = -(-total_words // epochs)
-        return cls(cfg.learning_rate, cfg.final_learning_rate, total_words, epoch_words, cfg.warmup)
+        alpha, floor = cfg.learning_rate_for(epochs), cfg.final_learning_rate_for(epochs)
+        if floor > alpha:
+            raise ParameterError(
+                "min_alpha", f"at most this call's alpha ({alpha:g})", floor,
+                " (the learning rate decays from alpha to min_alpha)",
+            )  # fmt: skip
+        return cls(alpha, floor, total_words, epoch_words, cfg.warmup)
 
     def rate(self, done: int) -> float:
         """The rate after ``done`` words (as the kernel computes it, in double)."""

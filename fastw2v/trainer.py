@@ -596,7 +596,7 @@ class Trainer:
         except FloatingPointError:
             raise FloatingPointError(
                 f"training diverged in epoch {epoch + 1}: a weight became NaN or infinite; "
-                f"lower alpha (now {self.cfg.learning_rate})"
+                f"lower alpha (now {self.schedule.alpha:g})"
             ) from None
         state.partial = None
         if stopped_at is not None:

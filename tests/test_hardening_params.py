@@ -27,7 +27,7 @@ BAD_PARAMS = [
     ({"alpha": math.nan}, "alpha", "> 0 and <= 10"),
     ({"alpha": math.inf}, "alpha", "> 0 and <= 10"),
     ({"alpha": 0.01, "min_alpha": 0.02}, "min_alpha", "<= alpha (0.01)"),
-    ({"sg": 1, "min_alpha": 0.5}, "min_alpha", "<= alpha (0.025)"),
+    ({"sg": 1, "min_alpha": 0.5}, "min_alpha", "<= alpha (0.05)"),
     ({"min_alpha": -1e-4}, "min_alpha", ">= 0"),
     ({"min_alpha": math.nan}, "min_alpha", ">= 0"),
     ({"epochs": 0}, "epochs", "[1, "),

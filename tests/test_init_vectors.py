@@ -56,7 +56,7 @@ def test_locked_rows_are_byte_identical_after_training(sg):
 def test_half_locked_rows_learn_less():
     moved = {}
     for lockf in (1.0, 0.5):
-        model = built()
+        model = built(alpha=0.025)  # small steps: the distance moved stays about linear
         model.init_vectors(pretrained(), lockf=lockf)
         before = model.w_in.copy()
         model.train(OLD, epochs=1)

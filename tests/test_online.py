@@ -70,7 +70,8 @@ def test_update_appends_words_and_keeps_every_row():
     assert model.w_in[: len(old_words)].tobytes() == w_in.tobytes()
     assert model.w_out_ns[: len(old_words)].tobytes() == w_out.tobytes()
     assert not model.w_out_ns[len(old_words) :].any()
-    fresh = Weights.initial(len(v), 24, [], KW["seed"]).w_in[len(old_words) :]
+    fresh = Weights.initial(len(v), 24, [], KW["seed"], model.config.initial_range).w_in
+    fresh = fresh[len(old_words) :]
     assert model.w_in[len(old_words) :].tobytes() == fresh.tobytes()
     assert model.wv.index_of("z0") >= len(old_words)
 
