@@ -3,6 +3,25 @@
 Every parameter out of range raises :class:`ParameterError` (a :class:`ValueError`) whose
 message names the parameter, the allowed range and the value; a wrong type raises
 :class:`TypeError`.
+
+Notes on two of :class:`TrainConfig`'s parameters:
+
+``kernel``: "batched" shares one set of noise words across a window and updates all its
+pairs at once (pWord2Vec), in blocks of at most 10 context words each with its own noise
+words (a whole wide window in one step diverged); "pair" is word2vec.c's pair-at-a-time
+loop. "auto" (default) batches negative sampling and takes the pair loop with hierarchical
+softmax: there every pair of a window shares the centre's whole Huffman path, root
+included, and one simultaneous step on those rows costs analogy accuracy
+(benchmarks/README.md, section 2026-11-24, says what was seen and gives the bench_peers.py
+``--seeds`` command that measures it).
+
+``cache_ids``: keep the id-encoded corpus in memory after the first epoch of a ``train``
+call, so later epochs skip reading and tokenising. None (default) caches file corpora
+whose ids take at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word) and re-reads Python
+iterables every epoch (they may reshuffle on purpose); True caches any corpus; False
+always streams. Unless False, ``build_vocab`` on files also keeps the ids it meets while
+counting (within ``ID_CACHE_AUTO_BYTES`` when None), and the next ``train`` on the same
+unchanged files starts from them instead of reading the text.
 """
 
 from __future__ import annotations
@@ -338,25 +357,13 @@ class TrainConfig:
         Words per chunk handed to the kernel at once (progress and callbacks are updated
         between chunks).
     kernel : {"auto", "batched", "pair"}
-        Skip-gram kernel: "batched" shares one set of noise words across a window and
-        updates all its pairs at once (pWord2Vec), in blocks of at most 10 context words
-        each with its own noise words (a whole wide window in one step diverged);
-        "pair" is word2vec.c's pair-at-a-time loop.
-        "auto" (default) batches negative sampling and takes the pair loop with
-        hierarchical softmax: there every pair of a window shares the centre's whole Huffman
-        path, root included, and one simultaneous step on those rows costs analogy accuracy
-        (benchmarks/README.md, section 2026-11-24, says what was seen and gives the
-        bench_peers.py ``--seeds`` command that measures it).
+        Skip-gram kernel (the module's notes): "batched" (pWord2Vec's shared noise words),
+        "pair" (word2vec.c's loop) or "auto" (batched with negative sampling, pair with HS).
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
     cache_ids : bool or None
-        Keep the id-encoded corpus in memory after the first epoch of a ``train`` call, so
-        later epochs skip reading and tokenising. None (default) caches file corpora whose
-        ids take at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word) and re-reads Python
-        iterables every epoch (they may reshuffle on purpose); True caches any corpus;
-        False always streams. Unless False, ``build_vocab`` on files also keeps the ids it
-        meets while counting (within ``ID_CACHE_AUTO_BYTES`` when None), and the next
-        ``train`` on the same unchanged files starts from them instead of reading the text.
+        Keep the corpus in memory as ids after the first epoch (the module's notes): None
+        (default) for files whose ids fit ``ID_CACHE_AUTO_BYTES``, True always, False never.
     """
 
     vector_size: int = param(
