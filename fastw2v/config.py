@@ -318,24 +318,16 @@ class TrainConfig:
     cbow_mean : bool
         CBOW hidden layer is the mean (True) or the sum (False) of the context vectors.
     alpha : float or None
-        Initial learning rate; None follows :func:`default_alpha`: 0.05 for skip-gram,
-        ``0.075 + 0.025 / epochs`` for CBOW (word2vec.c's 0.025 / 0.05 with
-        ``compat="w2v"``).
+        Initial learning rate; None: :func:`default_alpha`'s rule (0.05 skip-gram,
+        ``0.075 + 0.025 / epochs`` CBOW; word2vec.c's 0.025 / 0.05 with compat="w2v").
     min_alpha : float or None
         Final learning rate; None means ``alpha * 1e-4`` as in word2vec.c.
-    lr_schedule : {"linear", "restart"}
-        "linear": the rate decays from ``alpha`` to ``min_alpha`` over the whole run
-        (word2vec.c); "restart": over each epoch in turn (:mod:`fastw2v.schedule`).
-    warmup : float
-        Fraction of the run, in [0, 1], over which the rate first rises linearly from
-        ``min_alpha`` to the decayed value.
-    init_range : float or None
-        Input vectors start uniform in ``[-init_range, init_range) / vector_size``; None:
-        1 (gensim's and fastText's), 0.5 with ``compat="w2v"`` (word2vec.c's). Output
-        vectors start at zero.
-    compat : {"fastw2v", "w2v"}
-        Whose defaults fill in ``alpha`` and ``init_range`` when they are not given:
-        fastw2v's measured ones (docs/defaults.md) or word2vec.c's exact ones.
+    lr_schedule, warmup : {"linear", "restart"}, float
+        The decay (:mod:`fastw2v.schedule`): over the whole run (word2vec.c) or restarted
+        every epoch; and the fraction of the run first spent rising from ``min_alpha``.
+    init_range, compat : float or None, {"fastw2v", "w2v"}
+        Input vectors start uniform in ``[-init_range, init_range) / vector_size`` (None:
+        1, gensim's); ``compat="w2v"`` makes unset alpha and init_range word2vec.c's.
     sample : float
         Subsampling threshold for frequent words (word2vec.c's formula); 0 disables it.
     min_count : int
@@ -586,6 +578,5 @@ class TrainConfig:
             layers.append(FullSoftmax())
         return layers
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (for saving with a model)."""
+    def to_dict(self) -> dict[str, Any]:  # for saving with a model
         return asdict(self)
