@@ -2,7 +2,9 @@
 count, one column per system, each cell the whole-job seconds, fastw2v's speed-up over that
 system, and the dev-set scores (analogy % / WS-353 ρ).
 
-    python benchmarks/peers_table.py results.json
+    python benchmarks/peers_table.py results.json [more.json ...]
+
+Several files (runs of the same script, e.g. one per epoch count) make one table.
 """
 
 from __future__ import annotations
@@ -53,11 +55,15 @@ def render(data: dict) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    data = json.loads(Path(sys.argv[1]).read_text())
-    print(f"Command: `{data.get('command', 'python benchmarks/bench_peers.py ...')}`\n")
-    print(render(data))
+    rows: list[dict] = []
+    for path in sys.argv[1:]:  # several runs: a later file's cell replaces an earlier one's
+        data = json.loads(Path(path).read_text())
+        print(f"Command: `{data.get('command', 'python benchmarks/bench_peers.py ...')}`")
+        rows += data["rows"]
+    print()
+    print(render({"rows": rows}))
     return 0
 
 

@@ -28,6 +28,21 @@ def _mode(params: dict[str, Any]) -> str:
     return ("sg" if params.get("sg") else "cbow") + ("-hs" if params.get("hs") else "")
 
 
+def _scores(point: dict[str, Any]) -> dict[str, tuple[float, float]] | None:
+    """{metric: (mean, sd)} of a point's runs, or its "summary" (a sweep stopped before
+    writing its runs keeps the means it printed)."""
+    if "summary" in point:
+        return {key: tuple(point["summary"][key]) for key, _ in METRICS}
+    ok = [r for r in point["runs"] if "error" not in r]
+    if not ok:
+        return None
+    out = {}
+    for key, _ in METRICS:
+        vals = [r[key] for r in ok]
+        out[key] = (statistics.fmean(vals), statistics.stdev(vals) if len(vals) > 1 else 0.0)
+    return out
+
+
 def load(paths: list[Path], x: str) -> dict[str, dict[str, list[tuple[float, dict]]]]:
     """mode -> line label -> [(x value, {metric: (mean, sd)})], x ascending."""
     points = [p for path in paths for p in json.loads(path.read_text())["points"]]
@@ -38,14 +53,10 @@ def load(paths: list[Path], x: str) -> dict[str, dict[str, list[tuple[float, dic
     }
     out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for p in points:
-        ok = [r for r in p["runs"] if "error" not in r]
-        if not ok or x not in p["params"]:
+        scores = _scores(p)
+        if scores is None or x not in p["params"]:
             continue
         label = ", ".join(f"{k}={p['params'].get(k)}" for k in sorted(varying))
-        scores = {}
-        for key, _ in METRICS:
-            vals = [r[key] for r in ok]
-            scores[key] = (statistics.fmean(vals), statistics.stdev(vals) if len(vals) > 1 else 0)
         out[_mode(p["params"])][label].append((float(p["params"][x]), scores))
     for lines in out.values():
         for pts in lines.values():
