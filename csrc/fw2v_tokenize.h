@@ -47,12 +47,19 @@ void fw2v_lexicon_free(fw2v_lexicon_t *lex);
 /* The id of `word` after adding it if it is new; its count goes up by `count`.
  * Returns -1 when out of memory. */
 int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count);
+/* fw2v_lexicon_add for a word whose bytes may be read (not changed) up to `limit`, which
+ * lets the hash load eight bytes at a time. */
+int64_t fw2v_lexicon_add_in(fw2v_lexicon_t *lex, const char *word, int64_t len,
+                            const char *limit, int64_t count);
 /* The id of `word`, or -1. */
 int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len);
 int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex);
 /* The bytes of word `id` (not NUL-terminated) and their length. */
 const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len);
+/* The count of word `id` (a lookup: the counts are kept in the hash table). */
 int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id);
+/* Every count, by id, into counts[0 .. size). */
+void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts);
 
 /* The reading state of one stream of blocks, and the chunk being built. */
 typedef struct {

@@ -33,6 +33,7 @@ cdef extern from "fw2v_tokenize.h" nogil:
     int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex)
     const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len)
     int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id)
+    void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts)
 
     ctypedef struct fw2v_tokenizer_t:
         int32_t *ids
@@ -104,12 +105,11 @@ cdef class Lexicon:
 
     def counts(self):
         """The counts, in id order (int64 array)."""
-        cdef int64_t i, n = fw2v_lexicon_size(self.lex)
-        arr = np.empty(n, dtype=np.int64)
+        cdef int64_t n = fw2v_lexicon_size(self.lex)
+        arr = np.empty(max(n, 1), dtype=np.int64)
         cdef int64_t[::1] view = arr
-        for i in range(n):
-            view[i] = fw2v_lexicon_count(self.lex, i)
-        return arr
+        fw2v_lexicon_counts(self.lex, &view[0])
+        return arr[:n]
 
 
 cdef class Tokenizer:
