@@ -111,7 +111,11 @@ def _extension(name: str, sources: list[str], depends: list[str], numpy: bool = 
 
 extensions = [
     _extension("_train", ["csrc/fw2v_kernel.c"], ["csrc/fw2v.h"], numpy=True),
-    _extension("_tokenize", ["csrc/fw2v_tokenize.c"], ["csrc/fw2v_tokenize.h"]),
+    _extension(
+        "_tokenize",
+        ["csrc/fw2v_tokenize.c", "csrc/fw2v_count.c"],
+        ["csrc/fw2v_tokenize.h", "csrc/fw2v_count.h"],
+    ),
     _extension(
         "_phrases",
         ["csrc/fw2v_phrases.c", "csrc/fw2v_tokenize.c"],

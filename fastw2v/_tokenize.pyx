@@ -12,6 +12,7 @@ gets here.
 import numpy as np
 
 from libc.stdint cimport int32_t, int64_t
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from libc.string cimport memcpy
 
 cdef extern from "fw2v_tokenize.h" nogil:
@@ -50,6 +51,11 @@ cdef extern from "fw2v_tokenize.h" nogil:
                       int end, int64_t *consumed)
     int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t n_sentences,
                              const int32_t *table, int64_t table_len)
+
+cdef extern from "fw2v_count.h" nogil:
+    int64_t fw2v_rank_counts(const int64_t *counts, int64_t n, int64_t keep, int64_t *order)
+    int64_t fw2v_lexicon_join(const fw2v_lexicon_t *lex, const int64_t *order, int64_t n,
+                              char *out)
 
 cdef const char *_EMPTY = ""
 
@@ -110,6 +116,34 @@ cdef class Lexicon:
         cdef int64_t[::1] view = arr
         fw2v_lexicon_counts(self.lex, &view[0])
         return arr[:n]
+
+    def ranked(self, const int64_t[::1] counts, int64_t keep):
+        """The ids of the words counted at least ``keep`` times, most frequent first, ties
+        in id order (int64 array); ``counts`` is :meth:`counts`."""
+        cdef int64_t n = fw2v_lexicon_size(self.lex), kept
+        if counts.shape[0] != n:
+            raise ValueError(f"{counts.shape[0]} counts for {n} words")
+        order = np.empty(max(n, 1), dtype=np.int64)
+        cdef int64_t[::1] order_view = order
+        with nogil:
+            kept = fw2v_rank_counts(&counts[0] if n else NULL, n, keep, &order_view[0])
+        if kept < 0:
+            raise MemoryError("ranking the vocabulary")
+        return order[:kept]
+
+    def joined(self, const int64_t[::1] ids):
+        """The words ``ids`` (valid ids) joined by a newline, which no word holds (bytes)."""
+        cdef int64_t n = ids.shape[0], size, i, top = fw2v_lexicon_size(self.lex)
+        for i in range(n):
+            if ids[i] < 0 or ids[i] >= top:
+                raise ValueError(f"word id {ids[i]} is not in the lexicon")
+        cdef const int64_t *ids_ptr = &ids[0] if n else NULL
+        size = fw2v_lexicon_join(self.lex, ids_ptr, n, NULL)
+        out = PyBytes_FromStringAndSize(NULL, size)
+        cdef char *buf = PyBytes_AS_STRING(out)
+        with nogil:
+            fw2v_lexicon_join(self.lex, ids_ptr, n, buf)
+        return out
 
 
 cdef class Tokenizer:

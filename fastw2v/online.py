@@ -270,8 +270,9 @@ def count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]
         vocab = Vocab.from_corpus_counts(
             counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
         )
-        if recording is not None:
-            recording.bind(vocab.index)  # the vocabulary is final: map it now
+        if recording is not None:  # the vocabulary is final: map the recording to it now
+            ids = counts.ranked_ids(cfg.min_count, cfg.max_final_vocab)
+            recording.bind_table(vocab, counts.id_table(ids))
         return vocab, recording
     vocab = Vocab.build(
         corpus,
