@@ -4,23 +4,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fw2v_utf8.h"
+
 /* ------------------------------------------------------------------ ranking */
 
 #define RADIX_BITS 11
 #define RADIX (1 << RADIX_BITS)
 
-/* One stable counting-sort pass of src into dst by digit `shift` of (top - counts[id]). */
-static void radix_pass(const int64_t *counts, int64_t top, const int64_t *src, int64_t *dst,
+/* The digit of id's key: of top - values[id] (descending order) or of values[id]. */
+static inline int64_t digit(const int64_t *values, int64_t id, int64_t top, int shift) {
+    const int64_t key = top >= 0 ? top - values[id] : values[id];
+    return (key >> shift) & (RADIX - 1);
+}
+
+/* One stable counting-sort pass of src into dst by a digit of the key (top < 0: ascending
+ * values, otherwise descending; values in [0, |top|]). */
+static void radix_pass(const int64_t *values, int64_t top, const int64_t *src, int64_t *dst,
                        int64_t n, int shift) {
     int64_t bucket[RADIX] = {0};
-    for (int64_t i = 0; i < n; i++) bucket[((top - counts[src[i]]) >> shift) & (RADIX - 1)]++;
+    for (int64_t i = 0; i < n; i++) bucket[digit(values, src[i], top, shift)]++;
     int64_t sum = 0;
     for (int b = 0; b < RADIX; b++) {
         const int64_t c = bucket[b];
         bucket[b] = sum;
         sum += c;
     }
-    for (int64_t i = 0; i < n; i++) dst[bucket[((top - counts[src[i]]) >> shift) & (RADIX - 1)]++] = src[i];
+    for (int64_t i = 0; i < n; i++) dst[bucket[digit(values, src[i], top, shift)]++] = src[i];
+}
+
+/* Sort order[0 .. n) stably by values (each in [0, span]), descending or not. */
+static int radix_sort(const int64_t *values, int64_t span, int descending, int64_t *order,
+                      int64_t n) {
+    int passes = 0;
+    for (int64_t v = span; v > 0; v >>= RADIX_BITS) passes++;
+    if (passes == 0 || n < 2) return 0;
+    int64_t *tmp = malloc(sizeof(int64_t) * (size_t)n);
+    if (!tmp) return -1;
+    int64_t *src = order, *dst = tmp;
+    for (int p = 0; p < passes; p++) {
+        radix_pass(values, descending ? span : -1, src, dst, n, p * RADIX_BITS);
+        int64_t *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != order) memcpy(order, src, sizeof(int64_t) * (size_t)n);
+    free(tmp);
+    return 0;
 }
 
 int64_t fw2v_rank_counts(const int64_t *counts, int64_t n, int64_t keep, int64_t *order) {
@@ -30,21 +59,7 @@ int64_t fw2v_rank_counts(const int64_t *counts, int64_t n, int64_t keep, int64_t
         order[kept++] = i; /* in id order: the stable passes keep ties that way */
         if (counts[i] > top) top = counts[i];
     }
-    int passes = 0;
-    for (int64_t span = top; span > 0; span >>= RADIX_BITS) passes++;
-    if (passes == 0 || kept < 2) return kept; /* all counts equal to top: already in order */
-    int64_t *tmp = malloc(sizeof(int64_t) * (size_t)kept);
-    if (!tmp) return -1;
-    int64_t *src = order, *dst = tmp;
-    for (int p = 0; p < passes; p++) {
-        radix_pass(counts, top, src, dst, kept, p * RADIX_BITS);
-        int64_t *swap = src;
-        src = dst;
-        dst = swap;
-    }
-    if (src != order) memcpy(order, src, sizeof(int64_t) * (size_t)kept);
-    free(tmp);
-    return kept;
+    return radix_sort(counts, top, 1, order, kept) < 0 ? -1 : kept;
 }
 
 int64_t fw2v_lexicon_join(const fw2v_lexicon_t *lex, const int64_t *order, int64_t n, char *out) {
@@ -59,4 +74,318 @@ int64_t fw2v_lexicon_join(const fw2v_lexicon_t *lex, const int64_t *order, int64
         at += len + (i > 0);
     }
     return at;
+}
+
+/* ------------------------------------------------------------------ parallel counting */
+
+/* One thread's share: its lexicon, where each word first appeared, and what it recorded. */
+typedef struct {
+    fw2v_lexicon_t *lex;
+    int64_t *firsts; /* by local id: byte position in the whole stream */
+    int64_t cap_firsts;
+    int32_t *ids; /* recording: the local id of every token */
+    int64_t n_ids, cap_ids;
+    int64_t *breaks; /* recording: n_ids at each line end that follows a token */
+    int64_t n_breaks, cap_breaks;
+    int status;
+} share_t;
+
+/* What one thread counted of one text: a piece of the stream in order. thread < 0: a file
+ * end (a sentence end for the recording). */
+typedef struct {
+    int thread;
+    int64_t ids_end, breaks_end; /* the thread's n_ids, n_breaks after this piece */
+} piece_t;
+
+struct fw2v_pcount {
+    int n_threads, record;
+    share_t *shares;
+    piece_t *pieces;
+    int64_t n_pieces, cap_pieces;
+    int64_t bytes_seen;
+    int64_t *maps; /* after merging: concatenated local -> final id maps, one per thread */
+    int64_t *map_start;
+};
+
+static int grow(void **p, int64_t *cap, int64_t need, size_t item) {
+    if (need <= *cap) return 0;
+    int64_t c = *cap > 0 ? *cap : 1024;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, item * (size_t)c);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+fw2v_pcount_t *fw2v_pcount_new(int n_threads, int record) {
+    fw2v_pcount_t *pc = calloc(1, sizeof *pc);
+    if (!pc) return NULL;
+    pc->n_threads = n_threads < 1 ? 1 : n_threads > 64 ? 64 : n_threads;
+    pc->record = record;
+    pc->shares = calloc((size_t)pc->n_threads, sizeof(share_t));
+    if (!pc->shares) {
+        free(pc);
+        return NULL;
+    }
+    for (int t = 0; t < pc->n_threads; t++) {
+        pc->shares[t].lex = fw2v_lexicon_new();
+        if (!pc->shares[t].lex) {
+            fw2v_pcount_free(pc);
+            return NULL;
+        }
+    }
+    return pc;
+}
+
+void fw2v_pcount_free(fw2v_pcount_t *pc) {
+    if (!pc) return;
+    for (int t = 0; t < pc->n_threads; t++) {
+        share_t *s = &pc->shares[t];
+        fw2v_lexicon_free(s->lex);
+        free(s->firsts);
+        free(s->ids);
+        free(s->breaks);
+    }
+    free(pc->shares);
+    free(pc->pieces);
+    free(pc->maps);
+    free(pc->map_start);
+    free(pc);
+}
+
+void fw2v_pcount_stop_recording(fw2v_pcount_t *pc) {
+    pc->record = 0;
+    for (int t = 0; t < pc->n_threads; t++) {
+        free(pc->shares[t].ids);
+        pc->shares[t].ids = NULL;
+        pc->shares[t].n_ids = pc->shares[t].cap_ids = 0;
+    }
+}
+
+int64_t fw2v_pcount_recorded(const fw2v_pcount_t *pc) {
+    int64_t n = 0;
+    for (int t = 0; t < pc->n_threads; t++) n += pc->shares[t].n_ids + pc->shares[t].n_breaks;
+    return n;
+}
+
+/* One token s[0 .. len) at stream byte `pos`, readable up to `limit`. */
+static inline int count_token(share_t *sh, const uint8_t *s, int64_t len, const uint8_t *limit,
+                              int64_t pos, int record) {
+    if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_PCOUNT_LONG; /* the serial rules cut it */
+    const int64_t before = fw2v_lexicon_size(sh->lex);
+    const int64_t id = fw2v_lexicon_add_in(sh->lex, (const char *)s, len, (const char *)limit, 1);
+    if (id < 0) return FW2V_PCOUNT_NOMEM;
+    if (id == before) {
+        if (grow((void **)&sh->firsts, &sh->cap_firsts, id + 1, sizeof(int64_t)) < 0)
+            return FW2V_PCOUNT_NOMEM;
+        sh->firsts[id] = pos;
+    }
+    if (record) {
+        if (grow((void **)&sh->ids, &sh->cap_ids, sh->n_ids + 1, sizeof(int32_t)) < 0)
+            return FW2V_PCOUNT_NOMEM;
+        sh->ids[sh->n_ids++] = (int32_t)id;
+    }
+    return FW2V_PCOUNT_OK;
+}
+
+/* A line end: a sentence end in the recording, if a token came since the last one. */
+static inline int line_break(share_t *sh, int64_t *last) {
+    if (sh->n_ids == *last) return FW2V_PCOUNT_OK;
+    if (grow((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
+        return FW2V_PCOUNT_NOMEM;
+    sh->breaks[sh->n_breaks++] = *last = sh->n_ids;
+    return FW2V_PCOUNT_OK;
+}
+
+/* Count the tokens of p[0 .. n), which starts and ends at token boundaries; byte 0 is at
+ * stream position `base`. The same scan as fw2v_tokenize's. */
+static int count_range(share_t *sh, const uint8_t *p, int64_t n, const uint8_t *limit,
+                       int64_t base, int record) {
+    const uint8_t *const start = p, *const stop = p + n, *tok = NULL;
+    /* A line end at the start of the range may end a sentence whose tokens another thread
+     * counted: keep it; the assembly drops the breaks that end no token. */
+    int64_t last = -1;
+    while (p < stop) {
+        const int cls = fw2v_byte_class[*p];
+        int width = 1, r = FW2V_PCOUNT_OK;
+        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
+            if (!tok) tok = p;
+            p++;
+            continue;
+        }
+        if (tok) r = count_token(sh, tok, p - tok, limit, base + (tok - start), record);
+        tok = NULL;
+        if (r == FW2V_PCOUNT_OK && cls == FW2V_B_NEWLINE && record) r = line_break(sh, &last);
+        if (r != FW2V_PCOUNT_OK) return r;
+        p += width;
+    }
+    return tok ? count_token(sh, tok, p - tok, limit, base + (tok - start), record) : FW2V_PCOUNT_OK;
+}
+
+static inline int ascii_space(uint8_t c) {
+    return fw2v_byte_class[c] == FW2V_B_SPACE || fw2v_byte_class[c] == FW2V_B_NEWLINE;
+}
+
+int fw2v_pcount_feed(fw2v_pcount_t *pc, const char *text, int64_t n, int file_end,
+                     int64_t *consumed) {
+    const uint8_t *buf = (const uint8_t *)text;
+    int64_t cut = n;
+    *consumed = 0;
+    if (!file_end) { /* whole tokens only: up to the last ASCII space */
+        while (cut > 0 && !ascii_space(buf[cut - 1])) cut--;
+        if (cut == 0) return n > FW2V_TOK_MAX_TOKEN_CHARS ? FW2V_PCOUNT_LONG : FW2V_PCOUNT_OK;
+    }
+    const int T = pc->n_threads;
+    int64_t bounds[65]; /* n_threads <= 64 */
+    bounds[0] = 0;
+    for (int t = 1; t < T; t++) { /* each range starts after an ASCII space */
+        int64_t b = cut / T * t;
+        if (b < bounds[t - 1]) b = bounds[t - 1];
+        while (b < cut && b > 0 && !ascii_space(buf[b - 1])) b++;
+        bounds[t] = b;
+    }
+    bounds[T] = cut;
+    if (grow((void **)&pc->pieces, &pc->cap_pieces, pc->n_pieces + T + 1, sizeof(piece_t)) < 0)
+        return FW2V_PCOUNT_NOMEM;
+    const int record = pc->record;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(T) schedule(static, 1)
+#endif
+    for (int t = 0; t < T; t++)
+        pc->shares[t].status = count_range(&pc->shares[t], buf + bounds[t], bounds[t + 1] - bounds[t],
+                                           buf + n, pc->bytes_seen + bounds[t], record);
+    for (int t = 0; t < T; t++) {
+        share_t *s = &pc->shares[t];
+        if (s->status != FW2V_PCOUNT_OK) return s->status;
+        pc->pieces[pc->n_pieces++] = (piece_t){t, s->n_ids, s->n_breaks};
+    }
+    if (file_end) pc->pieces[pc->n_pieces++] = (piece_t){-1, 0, 0};
+    pc->bytes_seen += cut;
+    *consumed = cut;
+    return FW2V_PCOUNT_OK;
+}
+
+/* Add thread t's words to the merged lexicon g (firsts: where each merged word first
+ * appeared); map[local id] = merged id. */
+static int merge_share(fw2v_lexicon_t *g, int64_t **firsts, int64_t *cap, const share_t *s,
+                       int64_t *map) {
+    const int64_t n = fw2v_lexicon_size(s->lex);
+    int64_t *counts = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    if (!counts) return FW2V_PCOUNT_NOMEM;
+    fw2v_lexicon_counts(s->lex, counts);
+    for (int64_t id = 0; id < n; id++) {
+        int64_t len;
+        const char *w = fw2v_lexicon_word(s->lex, id, &len);
+        const int64_t before = fw2v_lexicon_size(g);
+        const int64_t gid = fw2v_lexicon_add(g, w, len, counts[id]);
+        if (gid < 0 || grow((void **)firsts, cap, gid + 1, sizeof(int64_t)) < 0) {
+            free(counts);
+            return FW2V_PCOUNT_NOMEM;
+        }
+        if (gid == before || s->firsts[id] < (*firsts)[gid]) (*firsts)[gid] = s->firsts[id];
+        map[id] = gid;
+    }
+    free(counts);
+    return FW2V_PCOUNT_OK;
+}
+
+fw2v_lexicon_t *fw2v_pcount_merge(fw2v_pcount_t *pc) {
+    const int T = pc->n_threads;
+    int64_t total = 0;
+    pc->map_start = malloc(sizeof(int64_t) * (size_t)(T + 1));
+    if (!pc->map_start) return NULL;
+    for (int t = 0; t < T; t++) {
+        pc->map_start[t] = total;
+        total += fw2v_lexicon_size(pc->shares[t].lex);
+    }
+    pc->map_start[T] = total;
+    pc->maps = malloc(sizeof(int64_t) * (size_t)(total > 0 ? total : 1));
+    if (!pc->maps) return NULL;
+    /* Thread 0's lexicon is the start of the merged one: its ids map to themselves. */
+    fw2v_lexicon_t *g = pc->shares[0].lex;
+    int64_t *firsts = pc->shares[0].firsts, cap = pc->shares[0].cap_firsts;
+    pc->shares[0].firsts = NULL;
+    pc->shares[0].cap_firsts = 0;
+    pc->shares[0].lex = fw2v_lexicon_new();
+    if (!pc->shares[0].lex) goto fail;
+    for (int64_t i = 0; i < pc->map_start[1]; i++) pc->maps[i] = i;
+    for (int t = 1; t < T; t++) {
+        if (merge_share(g, &firsts, &cap, &pc->shares[t], pc->maps + pc->map_start[t]) < 0)
+            goto fail;
+        fw2v_lexicon_free(pc->shares[t].lex); /* its memory is needed for the next */
+        pc->shares[t].lex = fw2v_lexicon_new();
+        if (!pc->shares[t].lex) goto fail;
+    }
+    /* Serial counting numbers the words in order of first appearance: do the same. */
+    const int64_t n = fw2v_lexicon_size(g);
+    int64_t *order = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    if (!order) goto fail;
+    for (int64_t i = 0; i < n; i++) order[i] = i;
+    if (radix_sort(firsts, pc->bytes_seen, 0, order, n) < 0 || fw2v_lexicon_renumber(g, order) < 0) {
+        free(order);
+        goto fail;
+    }
+    for (int64_t k = 0; k < n; k++) firsts[order[k]] = k; /* reused: merged id -> final id */
+    for (int64_t i = 0; i < total; i++) pc->maps[i] = firsts[pc->maps[i]];
+    free(order);
+    free(firsts);
+    return g;
+fail:
+    free(firsts);
+    fw2v_lexicon_free(g);
+    return NULL;
+}
+
+/* A sentence end at global token position b (a line or file end), and the ends the
+ * longest-sentence rule puts before it. Counts them; writes them when ends is not NULL. */
+static inline void sentence_break(int64_t b, int64_t max_len, int64_t *last, int64_t *ends,
+                                  int64_t *n_ends) {
+    while (b - *last >= max_len) {
+        *last += max_len;
+        if (ends) ends[*n_ends] = *last;
+        (*n_ends)++;
+    }
+    if (b > *last) {
+        if (ends) ends[*n_ends] = b;
+        (*n_ends)++;
+        *last = b;
+    }
+}
+
+int64_t fw2v_pcount_assemble(const fw2v_pcount_t *pc, int64_t max_len, int32_t *ids,
+                             int64_t *ends, int64_t *n_ids) {
+    int64_t id_at[64] = {0}, break_at[64] = {0};
+    int64_t g = 0, last = 0, n_ends = 0;
+    for (int64_t k = 0; k < pc->n_pieces; k++) {
+        const piece_t *p = &pc->pieces[k];
+        if (p->thread < 0) {
+            sentence_break(g, max_len, &last, ends, &n_ends);
+            continue;
+        }
+        const share_t *s = &pc->shares[p->thread];
+        const int64_t *map = pc->maps + pc->map_start[p->thread];
+        const int64_t from = id_at[p->thread], g0 = g;
+        for (int64_t b = break_at[p->thread]; b < p->breaks_end; b++)
+            sentence_break(g0 + s->breaks[b] - from, max_len, &last, ends, &n_ends);
+        if (ids)
+            for (int64_t i = from; i < p->ids_end; i++) ids[g++] = (int32_t)map[s->ids[i]];
+        else
+            g += p->ids_end - from;
+        id_at[p->thread] = p->ids_end;
+        break_at[p->thread] = p->breaks_end;
+    }
+    *n_ids = g;
+    return n_ends;
+}
+
+int64_t fw2v_cut_chunks(const int64_t *ends, int64_t n_ends, int64_t chunk_words,
+                        int64_t *last_of_chunk) {
+    int64_t n = 0, start = 0;
+    for (int64_t k = 0; k < n_ends; k++) {
+        if (ends[k] - start < chunk_words && k + 1 < n_ends) continue;
+        last_of_chunk[n++] = k;
+        start = ends[k];
+    }
+    return n;
 }

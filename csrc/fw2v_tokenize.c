@@ -6,6 +6,7 @@
  * of the word (see slot_t).
  */
 #include "fw2v_tokenize.h"
+#include "fw2v_utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -225,37 +226,42 @@ int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id) {
     return lex->slots[find_slot(lex, w, len, make_key(w, len, w + len))].count;
 }
 
+int fw2v_lexicon_renumber(fw2v_lexicon_t *lex, const int64_t *order) {
+    const int64_t n = lex->n_words;
+    char *bytes = malloc((size_t)(lex->n_bytes > 0 ? lex->n_bytes : 1));
+    int64_t *offsets = malloc(sizeof(int64_t) * (size_t)(n + 1));
+    int32_t *new_id = malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+    if (!bytes || !offsets || !new_id) {
+        free(bytes);
+        free(offsets);
+        free(new_id);
+        return -1;
+    }
+    offsets[0] = 0;
+    for (int64_t k = 0; k < n; k++) {
+        const int64_t old = order[k], off = lex->offsets[old], len = lex->offsets[old + 1] - off;
+        memcpy(bytes + offsets[k], lex->bytes + off, (size_t)len);
+        offsets[k + 1] = offsets[k] + len;
+        new_id[old] = (int32_t)k;
+    }
+    for (uint64_t i = 0; i <= lex->mask; i++)
+        if (lex->slots[i].id >= 0) lex->slots[i].id = new_id[lex->slots[i].id];
+    free(new_id);
+    free(lex->bytes);
+    free(lex->offsets);
+    lex->bytes = bytes;
+    lex->cap_bytes = lex->n_bytes > 0 ? lex->n_bytes : 1;
+    lex->offsets = offsets;
+    lex->cap_words = n;
+    return 0;
+}
+
 void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts) {
     for (uint64_t i = 0; i <= lex->mask; i++)
         if (lex->slots[i].id >= 0) counts[lex->slots[i].id] = lex->slots[i].count;
 }
 
 /* ------------------------------------------------------------------ the tokeniser */
-
-/* What a byte starts: part of a token, a space, a line end, or (lead bytes C2, E1, E2,
- * E3) maybe one of the non-ASCII spaces, which is checked on the following bytes. The
- * ASCII spaces are str.isspace()'s: \t \v \f, space and the separators \x1c-\x1f. */
-enum { TOKEN = 0, SPACE = 1, NEWLINE = 2, MAYBE = 3 };
-
-static const uint8_t byte_class[256] = {
-    ['\t'] = SPACE, ['\n'] = NEWLINE, ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = NEWLINE,
-    [0x1c] = SPACE, [0x1d] = SPACE, [0x1e] = SPACE, [0x1f] = SPACE, [' '] = SPACE,
-    [0xc2] = MAYBE, [0xe1] = MAYBE, [0xe2] = MAYBE, [0xe3] = MAYBE,
-};
-
-/* Bytes of the Unicode space at p (lead byte C2, E1, E2 or E3), 0 if it is not one:
- * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. */
-static inline int unicode_space(const uint8_t *p, const uint8_t *end) {
-    const int64_t left = end - p;
-    if (p[0] == 0xc2) return left >= 2 && (p[1] == 0x85 || p[1] == 0xa0) ? 2 : 0;
-    if (left < 3) return 0;
-    if (p[0] == 0xe1) return p[1] == 0x9a && p[2] == 0x80 ? 3 : 0;
-    if (p[0] == 0xe3) return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
-    /* e2 */
-    if (p[1] == 0x80)
-        return (p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf ? 3 : 0;
-    return p[1] == 0x81 && p[2] == 0x9f ? 3 : 0;
-}
 
 static inline int64_t utf8_chars(const uint8_t *p, int64_t n) {
     int64_t c = 0;
@@ -364,9 +370,9 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
     const uint8_t *tok = t->carry_len > 0 ? p : NULL;
     int r = FW2V_TOK_DONE;
     while (p < stop) {
-        const int cls = byte_class[*p];
+        const int cls = fw2v_byte_class[*p];
         int width = 1;
-        if (cls == TOKEN || (cls == MAYBE && (width = unicode_space(p, stop)) == 0)) {
+        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
             if (!tok) tok = p;
             p++; /* the continuation bytes of a character are TOKEN bytes too */
             continue;
@@ -380,7 +386,7 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
             tok = NULL;
             if (r < 0) goto out;
         }
-        if (cls == NEWLINE) {
+        if (cls == FW2V_B_NEWLINE) {
             const int r2 = end_sentence(t);
             if (r2 != FW2V_TOK_DONE) r = r2;
             if (r < 0) goto out;

@@ -58,6 +58,9 @@ int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex);
 const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len);
 /* The count of word `id` (a lookup: the counts are kept in the hash table). */
 int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id);
+/* Give word order[k] the id k (order: a permutation of the ids). Returns 0, or -1 when
+ * out of memory (then nothing changed). */
+int fw2v_lexicon_renumber(fw2v_lexicon_t *lex, const int64_t *order);
 /* Every count, by id, into counts[0 .. size). */
 void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts);
 

@@ -107,17 +107,33 @@ def split_joined(joined: bytes) -> list[str]:
 
 
 def count_corpus(
-    corpus: Any, chunk_words: int, max_bytes: int | None
+    corpus: Any, chunk_words: int, max_bytes: int | None, threads: int = 1
 ) -> tuple[WordCounts, list[Chunk] | None]:
     """Count every token of a file corpus; with ``chunk_words`` > 0, also record the
-    provisional ids (None once they would take more than ``max_bytes``)."""
-    from fastw2v import _tokenize
+    provisional ids (None once they would take more than ``max_bytes``).
 
+    With ``threads`` > 1 the text is counted in that many threads, and the result is the
+    one counting in one thread gives: the same words, counts, ids and recorded chunks
+    (:class:`fastw2v._tokenize.ParallelCounter`). A file holding a token of more than
+    2^20 bytes, which the serial rules may cut at a block end, is counted again serially.
+    """
     # Provisional ids must stay under 2^31 (the tokeniser stores int32): there are at most
     # as many as tokens recorded, which the 4 GiB bound (1G ids) plus one chunk of at most
     # 2^28 tokens keeps below that.
     record = 0 < chunk_words <= 1 << 28
     limit = min(max_bytes, 1 << 32) if max_bytes is not None else 1 << 32
+    if threads > 1:
+        counted = _count_parallel(corpus, chunk_words if record else 0, limit, threads)
+        if counted is not None:
+            return counted
+    return _count_serial(corpus, chunk_words, record, limit)
+
+
+def _count_serial(
+    corpus: Any, chunk_words: int, record: bool, limit: int
+) -> tuple[WordCounts, list[Chunk] | None]:
+    from fastw2v import _tokenize
+
     lexicon = _tokenize.Lexicon()
     tokenizer = _tokenize.Tokenizer(lexicon, corpus.max_sentence_length, chunk_words, True, record)
     chunks: list[Chunk] | None = [] if record else None
@@ -139,4 +155,37 @@ def count_corpus(
                 keep(chunk)
     if chunks is not None and tokenizer.pending():
         keep(tokenizer.take())
+    return WordCounts(lexicon), chunks
+
+
+#: Bytes of text counted per parallel step: each thread gets this much / threads. Large
+#: enough that starting the threads is nothing beside it, small enough to stay a copy.
+PARALLEL_BATCH = 1 << 24
+
+
+def _count_parallel(
+    corpus: Any, chunk_words: int, limit: int, threads: int
+) -> tuple[WordCounts, list[Chunk] | None] | None:
+    """:func:`_count_serial` in ``threads`` threads; None where only serial counting can
+    give the serial result (a token over 2^20 bytes)."""
+    from fastw2v import _tokenize
+
+    counter = _tokenize.ParallelCounter(threads, chunk_words > 0)
+    recording = chunk_words > 0
+    pending = bytearray()
+    for block, file_end in corpus.utf8_blocks():
+        pending += block
+        if len(pending) < PARALLEL_BATCH and not file_end:
+            continue
+        used = counter.feed(pending, file_end)
+        if used < 0:
+            return None
+        del pending[:used]
+        if recording and 4 * counter.recorded() > limit:  # int32 ids, int64 ends: at least
+            counter.stop_recording()
+            recording = False
+    lexicon = counter.merge()
+    chunks = counter.chunks(corpus.max_sentence_length, chunk_words) if recording else None
+    if chunks is not None and sum(ids.nbytes + off.nbytes for ids, off in chunks) > limit:
+        chunks = None  # what the serial count decides: it gives up past the same total
     return WordCounts(lexicon), chunks

@@ -170,7 +170,7 @@ def corpus_fingerprint(corpus: Any) -> tuple[Any, ...]:
 
 
 def count_and_record(
-    corpus: Any, chunk_words: int, max_bytes: int | None
+    corpus: Any, chunk_words: int, max_bytes: int | None, threads: int = 1
 ) -> tuple[WordCounts, Recording | None]:
     """Count a file corpus as :func:`count_words` does, and record it for training.
 
@@ -183,6 +183,8 @@ def count_and_record(
     max_bytes : int or None
         Give up recording (and go on counting) once the chunks would hold more than this;
         None: no bound.
+    threads : int
+        Counting threads (:func:`fastw2v.counting.count_corpus`): the same result for any.
 
     Returns
     -------
@@ -192,7 +194,7 @@ def count_and_record(
         None if it grew past ``max_bytes`` or a file changed while it was read.
     """
     before = corpus_fingerprint(corpus)
-    counts, chunks = count_corpus(corpus, chunk_words, max_bytes)
+    counts, chunks = count_corpus(corpus, chunk_words, max_bytes, threads)
     if chunks is None or corpus_fingerprint(corpus) != before:
         return counts, None
     return counts, Recording(before, chunk_words, counts.joined_by_id(), chunks)

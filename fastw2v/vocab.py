@@ -121,9 +121,7 @@ class Vocab:
     @property
     def index(self) -> dict[str, int]:
         """Word to row."""
-        if self._index is None:
-            self._index = dict(zip(self.words, range(len(self.words))))
-        return self._index
+        return self._index if self._index is not None else _build_index(self)
 
     # ------------------------------------------------------------------ basics
 
@@ -155,6 +153,8 @@ class Vocab:
         min_count: int = 5,
         max_size: int | None = None,
         max_vocab_size: int | None = None,
+        *,
+        threads: int = 1,
     ) -> Vocab:
         """Count the words of one pass over ``corpus``.
 
@@ -172,7 +172,11 @@ class Vocab:
             most ``threshold`` times are forgotten and ``threshold`` (starting at 1) goes up
             by one, as word2vec.c's ``ReduceVocab`` does. This bounds memory at the price of
             approximate counts: a forgotten word that comes back starts again from zero, and
-            its first appearance moves. ``None`` counts exactly.
+            its first appearance moves. ``None`` counts exactly. Pruning depends on the
+            order words come in: with it, counting runs in one thread whatever ``threads``.
+        threads : int
+            Threads counting a file corpus: one byte range each, counts merged; exactly
+            the one-thread vocabulary (words, counts, order, ties).
 
         Returns
         -------
@@ -188,18 +192,17 @@ class Vocab:
         _check_nonneg_int("min_count", min_count, 0, allow_none=False)
         _check_nonneg_int("max_size", max_size, 1, allow_none=True)
         _check_nonneg_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
+        _check_nonneg_int("threads", threads, 1, allow_none=False)
         if isinstance(corpus, (str, bytes, os.PathLike)):
             from fastw2v.corpus import as_corpus  # only needed for paths
 
             corpus = as_corpus(corpus)
 
-        # Counter keeps insertion order, which is first-appearance order: a stable sort by
-        # count then breaks ties by first appearance at no extra cost. Files are counted by
-        # the C tokeniser (same tokens, same order, about 5x faster); pruning while counting
-        # (max_vocab_size) stays here.
+        # Counter keeps first-appearance order, which breaks ties in the stable sort. Files are
+        # counted in C (same tokens and order); pruning (max_vocab_size) stays here, serial.
         counter: Mapping[str, int]
         if max_vocab_size is None and uses_c_tokenizer(corpus):
-            counter = count_corpus(corpus, 0, 0)[0]
+            counter = count_corpus(corpus, 0, 0, threads)[0]
         else:
             counter = _count_sentences(corpus, max_vocab_size)
         return cls.from_corpus_counts(counter, corpus, min_count, max_size)
@@ -385,6 +388,11 @@ def _select_counted(
     if not words:
         raise _no_word_error(source, min_count, len(counted), int(counted.counts.max()))
     return _distinct_vocab(cls, words, counts)
+
+
+def _build_index(vocab: Vocab) -> dict[str, int]:
+    vocab._index = dict(zip(vocab.words, range(len(vocab.words))))
+    return vocab._index
 
 
 def _distinct_vocab(cls: type[Vocab], words: list[str], counts: np.ndarray) -> Vocab:
