@@ -6,6 +6,10 @@
 
 #include "fw2v_utf8.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* ------------------------------------------------------------------ ranking */
 
 #define RADIX_BITS 11
@@ -78,18 +82,6 @@ int64_t fw2v_lexicon_join(const fw2v_lexicon_t *lex, const int64_t *order, int64
 
 /* ------------------------------------------------------------------ parallel counting */
 
-/* One thread's share: its lexicon, where each word first appeared, and what it recorded. */
-typedef struct {
-    fw2v_lexicon_t *lex;
-    int64_t *firsts; /* by local id: byte position in the whole stream */
-    int64_t cap_firsts;
-    int32_t *ids; /* recording: the local id of every token */
-    int64_t n_ids, cap_ids;
-    int64_t *breaks; /* recording: n_ids at each line end that follows a token */
-    int64_t n_breaks, cap_breaks;
-    int status;
-} share_t;
-
 /* What one thread counted of one text: a piece of the stream in order. thread < 0: a file
  * end (a sentence end for the recording). */
 typedef struct {
@@ -99,7 +91,7 @@ typedef struct {
 
 struct fw2v_pcount {
     int n_threads, record;
-    share_t *shares;
+    fw2v_share_t *shares;
     piece_t *pieces;
     int64_t n_pieces, cap_pieces;
     int64_t bytes_seen;
@@ -123,7 +115,7 @@ fw2v_pcount_t *fw2v_pcount_new(int n_threads, int record) {
     if (!pc) return NULL;
     pc->n_threads = n_threads < 1 ? 1 : n_threads > 64 ? 64 : n_threads;
     pc->record = record;
-    pc->shares = calloc((size_t)pc->n_threads, sizeof(share_t));
+    pc->shares = calloc((size_t)pc->n_threads, sizeof(fw2v_share_t));
     if (!pc->shares) {
         free(pc);
         return NULL;
@@ -141,7 +133,7 @@ fw2v_pcount_t *fw2v_pcount_new(int n_threads, int record) {
 void fw2v_pcount_free(fw2v_pcount_t *pc) {
     if (!pc) return;
     for (int t = 0; t < pc->n_threads; t++) {
-        share_t *s = &pc->shares[t];
+        fw2v_share_t *s = &pc->shares[t];
         fw2v_lexicon_free(s->lex);
         free(s->firsts);
         free(s->ids);
@@ -169,58 +161,14 @@ int64_t fw2v_pcount_recorded(const fw2v_pcount_t *pc) {
     return n;
 }
 
-/* One token s[0 .. len) at stream byte `pos`, readable up to `limit`. */
-static inline int count_token(share_t *sh, const uint8_t *s, int64_t len, const uint8_t *limit,
-                              int64_t pos, int record) {
-    if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_PCOUNT_LONG; /* the serial rules cut it */
-    const int64_t before = fw2v_lexicon_size(sh->lex);
-    const int64_t id = fw2v_lexicon_add_in(sh->lex, (const char *)s, len, (const char *)limit, 1);
-    if (id < 0) return FW2V_PCOUNT_NOMEM;
-    if (id == before) {
-        if (grow((void **)&sh->firsts, &sh->cap_firsts, id + 1, sizeof(int64_t)) < 0)
-            return FW2V_PCOUNT_NOMEM;
-        sh->firsts[id] = pos;
-    }
-    if (record) {
-        if (grow((void **)&sh->ids, &sh->cap_ids, sh->n_ids + 1, sizeof(int32_t)) < 0)
-            return FW2V_PCOUNT_NOMEM;
-        sh->ids[sh->n_ids++] = (int32_t)id;
-    }
-    return FW2V_PCOUNT_OK;
-}
+#define RANGES_PER_THREAD 4
 
-/* A line end: a sentence end in the recording, if a token came since the last one. */
-static inline int line_break(share_t *sh, int64_t *last) {
-    if (sh->n_ids == *last) return FW2V_PCOUNT_OK;
-    if (grow((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
-        return FW2V_PCOUNT_NOMEM;
-    sh->breaks[sh->n_breaks++] = *last = sh->n_ids;
-    return FW2V_PCOUNT_OK;
-}
-
-/* Count the tokens of p[0 .. n), which starts and ends at token boundaries; byte 0 is at
- * stream position `base`. The same scan as fw2v_tokenize's. */
-static int count_range(share_t *sh, const uint8_t *p, int64_t n, const uint8_t *limit,
-                       int64_t base, int record) {
-    const uint8_t *const start = p, *const stop = p + n, *tok = NULL;
-    /* A line end at the start of the range may end a sentence whose tokens another thread
-     * counted: keep it; the assembly drops the breaks that end no token. */
-    int64_t last = -1;
-    while (p < stop) {
-        const int cls = fw2v_byte_class[*p];
-        int width = 1, r = FW2V_PCOUNT_OK;
-        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
-            if (!tok) tok = p;
-            p++;
-            continue;
-        }
-        if (tok) r = count_token(sh, tok, p - tok, limit, base + (tok - start), record);
-        tok = NULL;
-        if (r == FW2V_PCOUNT_OK && cls == FW2V_B_NEWLINE && record) r = line_break(sh, &last);
-        if (r != FW2V_PCOUNT_OK) return r;
-        p += width;
-    }
-    return tok ? count_token(sh, tok, p - tok, limit, base + (tok - start), record) : FW2V_PCOUNT_OK;
+static inline int this_thread(void) {
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
 }
 
 static inline int ascii_space(uint8_t c) {
@@ -236,29 +184,38 @@ int fw2v_pcount_feed(fw2v_pcount_t *pc, const char *text, int64_t n, int file_en
         while (cut > 0 && !ascii_space(buf[cut - 1])) cut--;
         if (cut == 0) return n > FW2V_TOK_MAX_TOKEN_CHARS ? FW2V_PCOUNT_LONG : FW2V_PCOUNT_OK;
     }
-    const int T = pc->n_threads;
-    int64_t bounds[65]; /* n_threads <= 64 */
+    /* More ranges than threads, handed out as threads come free: a thread the machine
+     * runs slower (other jobs on its core) holds the others up less than with one range
+     * each. A thread takes its ranges in increasing order, so its ids and line ends stay
+     * in stream order, which the assembly relies on. */
+    const int T = pc->n_threads, R = T == 1 ? 1 : RANGES_PER_THREAD * T;
+    int64_t bounds[RANGES_PER_THREAD * 64 + 1];
+    piece_t done[RANGES_PER_THREAD * 64];
+    int status[RANGES_PER_THREAD * 64];
     bounds[0] = 0;
-    for (int t = 1; t < T; t++) { /* each range starts after an ASCII space */
-        int64_t b = cut / T * t;
-        if (b < bounds[t - 1]) b = bounds[t - 1];
+    for (int r = 1; r < R; r++) { /* each range starts after an ASCII space */
+        int64_t b = cut / R * r;
+        if (b < bounds[r - 1]) b = bounds[r - 1];
         while (b < cut && b > 0 && !ascii_space(buf[b - 1])) b++;
-        bounds[t] = b;
+        bounds[r] = b;
     }
-    bounds[T] = cut;
-    if (grow((void **)&pc->pieces, &pc->cap_pieces, pc->n_pieces + T + 1, sizeof(piece_t)) < 0)
+    bounds[R] = cut;
+    if (grow((void **)&pc->pieces, &pc->cap_pieces, pc->n_pieces + R + 1, sizeof(piece_t)) < 0)
         return FW2V_PCOUNT_NOMEM;
     const int record = pc->record;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(T) schedule(static, 1)
+#pragma omp parallel for num_threads(T) schedule(dynamic, 1)
 #endif
-    for (int t = 0; t < T; t++)
-        pc->shares[t].status = count_range(&pc->shares[t], buf + bounds[t], bounds[t + 1] - bounds[t],
-                                           buf + n, pc->bytes_seen + bounds[t], record);
-    for (int t = 0; t < T; t++) {
-        share_t *s = &pc->shares[t];
-        if (s->status != FW2V_PCOUNT_OK) return s->status;
-        pc->pieces[pc->n_pieces++] = (piece_t){t, s->n_ids, s->n_breaks};
+    for (int r = 0; r < R; r++) {
+        const int t = this_thread();
+        fw2v_share_t *sh = &pc->shares[t];
+        status[r] = fw2v_count_range(sh, text + bounds[r], bounds[r + 1] - bounds[r], text + n,
+                                     pc->bytes_seen + bounds[r], record);
+        done[r] = (piece_t){t, sh->n_ids, sh->n_breaks};
+    }
+    for (int r = 0; r < R; r++) {
+        if (status[r] != FW2V_PCOUNT_OK) return status[r];
+        pc->pieces[pc->n_pieces++] = done[r];
     }
     if (file_end) pc->pieces[pc->n_pieces++] = (piece_t){-1, 0, 0};
     pc->bytes_seen += cut;
@@ -268,7 +225,7 @@ int fw2v_pcount_feed(fw2v_pcount_t *pc, const char *text, int64_t n, int file_en
 
 /* Add thread t's words to the merged lexicon g (firsts: where each merged word first
  * appeared); map[local id] = merged id. */
-static int merge_share(fw2v_lexicon_t *g, int64_t **firsts, int64_t *cap, const share_t *s,
+static int merge_share(fw2v_lexicon_t *g, int64_t **firsts, int64_t *cap, const fw2v_share_t *s,
                        int64_t *map) {
     const int64_t n = fw2v_lexicon_size(s->lex);
     int64_t *counts = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
@@ -363,7 +320,7 @@ int64_t fw2v_pcount_assemble(const fw2v_pcount_t *pc, int64_t max_len, int32_t *
             sentence_break(g, max_len, &last, ends, &n_ends);
             continue;
         }
-        const share_t *s = &pc->shares[p->thread];
+        const fw2v_share_t *s = &pc->shares[p->thread];
         const int64_t *map = pc->maps + pc->map_start[p->thread];
         const int64_t from = id_at[p->thread], g0 = g;
         for (int64_t b = break_at[p->thread]; b < p->breaks_end; b++)

@@ -33,8 +33,9 @@ int64_t fw2v_lexicon_join(const fw2v_lexicon_t *lex, const int64_t *order, int64
 enum {
     FW2V_PCOUNT_OK = 0,
     FW2V_PCOUNT_NOMEM = -1,
-    FW2V_PCOUNT_LONG = -2, /* a token longer than FW2V_TOK_MAX_TOKEN_CHARS bytes: the serial
-                              tokeniser may cut it at a block end; count serially instead */
+    FW2V_PCOUNT_LONG = FW2V_TOK_TOO_LONG, /* a token longer than FW2V_TOK_MAX_TOKEN_CHARS
+                                             bytes, which the serial tokeniser may cut at
+                                             a block end: count serially instead */
 };
 
 typedef struct fw2v_pcount fw2v_pcount_t;

@@ -415,6 +415,73 @@ out:
     return r;
 }
 
+/* ------------------------------------------------------------------ one range of a parallel count */
+
+static int grow_array(void **p, int64_t *cap, int64_t need, size_t item) {
+    if (need <= *cap) return 0;
+    int64_t c = *cap > 0 ? *cap : 1024;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, item * (size_t)c);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* One token s[0 .. len) at stream byte `pos`, readable up to `limit`. */
+static inline int count_token(fw2v_share_t *sh, const uint8_t *s, int64_t len, const uint8_t *limit,
+                              int64_t pos, int record) {
+    if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_TOK_TOO_LONG; /* the serial rules cut it */
+    const int64_t before = sh->lex->n_words;
+    const int64_t id = lexicon_add(sh->lex, s, len, make_key(s, len, limit), 1);
+    if (id < 0) return FW2V_TOK_NOMEM;
+    if (id == before) {
+        if (grow_array((void **)&sh->firsts, &sh->cap_firsts, id + 1, sizeof(int64_t)) < 0)
+            return FW2V_TOK_NOMEM;
+        sh->firsts[id] = pos;
+    }
+    if (record) {
+        if (grow_array((void **)&sh->ids, &sh->cap_ids, sh->n_ids + 1, sizeof(int32_t)) < 0)
+            return FW2V_TOK_NOMEM;
+        sh->ids[sh->n_ids++] = (int32_t)id;
+    }
+    return FW2V_TOK_DONE;
+}
+
+/* A line end: a sentence end in the recording, if a token came since the last one. */
+static inline int line_break(fw2v_share_t *sh, int64_t *last) {
+    if (sh->n_ids == *last) return FW2V_TOK_DONE;
+    if (grow_array((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    sh->breaks[sh->n_breaks++] = *last = sh->n_ids;
+    return FW2V_TOK_DONE;
+}
+
+/* The same scan as fw2v_tokenize's, over a range without carry or sentences. */
+int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *end, int64_t base,
+                     int record) {
+    const uint8_t *p = (const uint8_t *)text, *const limit = (const uint8_t *)end;
+    const uint8_t *const start = p, *const stop = p + n, *tok = NULL;
+    /* A line end at the start of the range may end a sentence whose tokens another thread
+     * counted: keep it; the assembly drops the breaks that end no token. */
+    int64_t last = -1;
+    while (p < stop) {
+        const int cls = fw2v_byte_class[*p];
+        int width = 1, r = FW2V_TOK_DONE;
+        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
+            if (!tok) tok = p;
+            p++;
+            continue;
+        }
+        if (tok) r = count_token(sh, tok, p - tok, limit, base + (tok - start), record);
+        tok = NULL;
+        if (r == FW2V_TOK_DONE && cls == FW2V_B_NEWLINE && record) r = line_break(sh, &last);
+        if (r != FW2V_TOK_DONE) return r;
+        p += width;
+    }
+    return tok ? count_token(sh, tok, p - tok, limit, base + (tok - start), record) : FW2V_TOK_DONE;
+}
+
 /* ------------------------------------------------------------------ recorded chunks */
 
 int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t n_sentences,

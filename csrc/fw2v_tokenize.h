@@ -30,6 +30,8 @@ enum {
     FW2V_TOK_DONE = 0,       /* the text and the end actions are done */
     FW2V_TOK_CHUNK = 1,      /* a chunk is complete: take it, then call again with the rest */
     FW2V_TOK_NOMEM = -1,     /* out of memory: the state is unusable */
+    FW2V_TOK_TOO_LONG = -2,  /* fw2v_count_range: a token of more than
+                                FW2V_TOK_MAX_TOKEN_CHARS bytes */
 };
 
 enum {
@@ -97,6 +99,24 @@ void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t);
  * end actions are safe to repeat). Returns one of FW2V_TOK_DONE, _CHUNK, _NOMEM. */
 int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n, int end,
                   int64_t *consumed);
+
+/* One thread's share of a parallel count (fw2v_count.h): its own lexicon, where each of
+ * its words first appeared, and (recording) its tokens' ids and the line ends after them. */
+typedef struct {
+    fw2v_lexicon_t *lex;
+    int64_t *firsts; /* by id: byte position in the whole stream */
+    int64_t cap_firsts;
+    int32_t *ids;
+    int64_t n_ids, cap_ids;
+    int64_t *breaks; /* n_ids at line ends (one per run of them) */
+    int64_t n_breaks, cap_breaks;
+} fw2v_share_t;
+
+/* Count the tokens of text[0 .. n) into the share: the text starts and ends at token
+ * boundaries, may be read up to `end`, and its byte 0 is at stream position `base`.
+ * Returns FW2V_TOK_DONE, _NOMEM or _TOO_LONG (the serial rules might cut that token). */
+int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *end, int64_t base,
+                     int record);
 
 /* Map a recorded chunk to final ids, in place: ids[i] becomes table[ids[i]], and ids the
  * table maps to -1 are dropped. offsets[0 .. n_sentences] are the sentence offsets in the
