@@ -15,44 +15,47 @@
 #define RADIX_BITS 11
 #define RADIX (1 << RADIX_BITS)
 
-/* The digit of id's key: of top - values[id] (descending order) or of values[id]. */
-static inline int64_t digit(const int64_t *values, int64_t id, int64_t top, int shift) {
-    const int64_t key = top >= 0 ? top - values[id] : values[id];
-    return (key >> shift) & (RADIX - 1);
-}
+typedef struct {
+    int64_t key, id;
+} pair_t;
 
-/* One stable counting-sort pass of src into dst by a digit of the key (top < 0: ascending
- * values, otherwise descending; values in [0, |top|]). */
-static void radix_pass(const int64_t *values, int64_t top, const int64_t *src, int64_t *dst,
-                       int64_t n, int shift) {
+/* One stable counting-sort pass of src into dst by the digit at `shift` of the key. The
+ * keys travel with the ids, so that the passes read memory in order. */
+static void radix_pass(const pair_t *src, pair_t *dst, int64_t n, int shift) {
     int64_t bucket[RADIX] = {0};
-    for (int64_t i = 0; i < n; i++) bucket[digit(values, src[i], top, shift)]++;
+    for (int64_t i = 0; i < n; i++) bucket[(src[i].key >> shift) & (RADIX - 1)]++;
     int64_t sum = 0;
     for (int b = 0; b < RADIX; b++) {
         const int64_t c = bucket[b];
         bucket[b] = sum;
         sum += c;
     }
-    for (int64_t i = 0; i < n; i++) dst[bucket[digit(values, src[i], top, shift)]++] = src[i];
+    for (int64_t i = 0; i < n; i++) dst[bucket[(src[i].key >> shift) & (RADIX - 1)]++] = src[i];
 }
 
-/* Sort order[0 .. n) stably by values (each in [0, span]), descending or not. */
+/* Sort order[0 .. n) stably by values[order[i]] (each in [0, span]), descending or not. */
 static int radix_sort(const int64_t *values, int64_t span, int descending, int64_t *order,
                       int64_t n) {
     int passes = 0;
     for (int64_t v = span; v > 0; v >>= RADIX_BITS) passes++;
     if (passes == 0 || n < 2) return 0;
-    int64_t *tmp = malloc(sizeof(int64_t) * (size_t)n);
-    if (!tmp) return -1;
-    int64_t *src = order, *dst = tmp;
-    for (int p = 0; p < passes; p++) {
-        radix_pass(values, descending ? span : -1, src, dst, n, p * RADIX_BITS);
-        int64_t *swap = src;
-        src = dst;
-        dst = swap;
+    pair_t *a = malloc(sizeof(pair_t) * (size_t)n), *b = malloc(sizeof(pair_t) * (size_t)n);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return -1;
     }
-    if (src != order) memcpy(order, src, sizeof(int64_t) * (size_t)n);
-    free(tmp);
+    for (int64_t i = 0; i < n; i++)
+        a[i] = (pair_t){descending ? span - values[order[i]] : values[order[i]], order[i]};
+    for (int p = 0; p < passes; p++) {
+        radix_pass(a, b, n, p * RADIX_BITS);
+        pair_t *swap = a;
+        a = b;
+        b = swap;
+    }
+    for (int64_t i = 0; i < n; i++) order[i] = a[i].id;
+    free(a);
+    free(b);
     return 0;
 }
 
@@ -227,23 +230,15 @@ int fw2v_pcount_feed(fw2v_pcount_t *pc, const char *text, int64_t n, int file_en
  * appeared); map[local id] = merged id. */
 static int merge_share(fw2v_lexicon_t *g, int64_t **firsts, int64_t *cap, const fw2v_share_t *s,
                        int64_t *map) {
-    const int64_t n = fw2v_lexicon_size(s->lex);
-    int64_t *counts = malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
-    if (!counts) return FW2V_PCOUNT_NOMEM;
-    fw2v_lexicon_counts(s->lex, counts);
+    const int64_t before = fw2v_lexicon_size(g), n = fw2v_lexicon_size(s->lex);
+    if (fw2v_lexicon_absorb(g, s->lex, map) < 0 ||
+        grow((void **)firsts, cap, fw2v_lexicon_size(g), sizeof(int64_t)) < 0)
+        return FW2V_PCOUNT_NOMEM;
+    int64_t *f = *firsts;
     for (int64_t id = 0; id < n; id++) {
-        int64_t len;
-        const char *w = fw2v_lexicon_word(s->lex, id, &len);
-        const int64_t before = fw2v_lexicon_size(g);
-        const int64_t gid = fw2v_lexicon_add(g, w, len, counts[id]);
-        if (gid < 0 || grow((void **)firsts, cap, gid + 1, sizeof(int64_t)) < 0) {
-            free(counts);
-            return FW2V_PCOUNT_NOMEM;
-        }
-        if (gid == before || s->firsts[id] < (*firsts)[gid]) (*firsts)[gid] = s->firsts[id];
-        map[id] = gid;
+        const int64_t gid = map[id];
+        if (gid >= before || s->firsts[id] < f[gid]) f[gid] = s->firsts[id];
     }
-    free(counts);
     return FW2V_PCOUNT_OK;
 }
 

@@ -428,32 +428,67 @@ static int grow_array(void **p, int64_t *cap, int64_t need, size_t item) {
     return 0;
 }
 
-/* One token s[0 .. len) at stream byte `pos`, readable up to `limit`. */
-static inline int count_token(fw2v_share_t *sh, const uint8_t *s, int64_t len, const uint8_t *limit,
-                              int64_t pos, int record) {
-    if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_TOK_TOO_LONG; /* the serial rules cut it */
-    const int64_t before = sh->lex->n_words;
-    const int64_t id = lexicon_add(sh->lex, s, len, make_key(s, len, limit), 1);
-    if (id < 0) return FW2V_TOK_NOMEM;
-    if (id == before) {
-        if (grow_array((void **)&sh->firsts, &sh->cap_firsts, id + 1, sizeof(int64_t)) < 0)
-            return FW2V_TOK_NOMEM;
-        sh->firsts[id] = pos;
-    }
-    if (record) {
-        if (grow_array((void **)&sh->ids, &sh->cap_ids, sh->n_ids + 1, sizeof(int32_t)) < 0)
-            return FW2V_TOK_NOMEM;
-        sh->ids[sh->n_ids++] = (int32_t)id;
+/* A token found by the range scan, waiting to be counted: the scan finds a few tokens
+ * and prefetches their slots before counting them, so that the cache misses of a large
+ * table (most new words, on a corpus of millions of distinct words) overlap instead of
+ * each stalling the scan in turn. */
+typedef struct {
+    const uint8_t *s;
+    int64_t len;
+    word_key_t key;
+} found_t;
+
+#define FOUND_BATCH 16
+
+/* Count the found tokens; token i's first byte is at stream byte base + (s - start). */
+static int count_found(fw2v_share_t *sh, const found_t *found, int n, const uint8_t *start,
+                       int64_t base, int record) {
+    if (grow_array((void **)&sh->firsts, &sh->cap_firsts, sh->lex->n_words + n, sizeof(int64_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    if (record && grow_array((void **)&sh->ids, &sh->cap_ids, sh->n_ids + n, sizeof(int32_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    for (int i = 0; i < n; i++) {
+        const int64_t before = sh->lex->n_words;
+        const int64_t id = lexicon_add(sh->lex, found[i].s, found[i].len, found[i].key, 1);
+        if (id < 0) return FW2V_TOK_NOMEM;
+        if (id == before) sh->firsts[id] = base + (found[i].s - start);
+        if (record) sh->ids[sh->n_ids++] = (int32_t)id;
     }
     return FW2V_TOK_DONE;
 }
 
-/* A line end: a sentence end in the recording, if a token came since the last one. */
-static inline int line_break(fw2v_share_t *sh, int64_t *last) {
-    if (sh->n_ids == *last) return FW2V_TOK_DONE;
+/* A line end after `at` tokens: a sentence end in the recording, once per run of them. */
+static inline int line_break(fw2v_share_t *sh, int64_t at, int64_t *last) {
+    if (at == *last) return FW2V_TOK_DONE;
     if (grow_array((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
         return FW2V_TOK_NOMEM;
-    sh->breaks[sh->n_breaks++] = *last = sh->n_ids;
+    sh->breaks[sh->n_breaks++] = *last = at;
+    return FW2V_TOK_DONE;
+}
+
+int fw2v_lexicon_absorb(fw2v_lexicon_t *lex, const fw2v_lexicon_t *from, int64_t *map) {
+    /* In slot order: the slot holds the key and the count, so nothing is hashed again,
+     * and a batch of target slots is prefetched before it is used (see found_t). */
+    const slot_t *batch[FOUND_BATCH];
+    int n = 0;
+    for (uint64_t j = 0; j <= from->mask + 1; j++) {
+        const int last = j > from->mask;
+        if (!last && from->slots[j].id >= 0) {
+            batch[n++] = &from->slots[j];
+            __builtin_prefetch(&lex->slots[from->slots[j].hash & lex->mask]);
+        }
+        if (n < FOUND_BATCH && !last) continue;
+        for (int i = 0; i < n; i++) {
+            const slot_t *s = batch[i];
+            const int64_t off = from->offsets[s->id], len = from->offsets[s->id + 1] - off;
+            const word_key_t key = {s->hash, s->prefix, s->tag};
+            const int64_t got = lexicon_add(lex, (const uint8_t *)from->bytes + off, len, key,
+                                            s->count);
+            if (got < 0) return FW2V_TOK_NOMEM;
+            map[s->id] = got;
+        }
+        n = 0;
+    }
     return FW2V_TOK_DONE;
 }
 
@@ -462,24 +497,39 @@ int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *
                      int record) {
     const uint8_t *p = (const uint8_t *)text, *const limit = (const uint8_t *)end;
     const uint8_t *const start = p, *const stop = p + n, *tok = NULL;
+    found_t found[FOUND_BATCH];
+    int n_found = 0, r = FW2V_TOK_DONE;
     /* A line end at the start of the range may end a sentence whose tokens another thread
      * counted: keep it; the assembly drops the breaks that end no token. */
     int64_t last = -1;
-    while (p < stop) {
-        const int cls = fw2v_byte_class[*p];
-        int width = 1, r = FW2V_TOK_DONE;
-        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
-            if (!tok) tok = p;
-            p++;
-            continue;
+    for (;;) {
+        int cls = FW2V_B_SPACE, width = 1;
+        if (p < stop) {
+            cls = fw2v_byte_class[*p];
+            if (cls == FW2V_B_TOKEN ||
+                (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
+                if (!tok) tok = p;
+                p++;
+                continue;
+            }
         }
-        if (tok) r = count_token(sh, tok, p - tok, limit, base + (tok - start), record);
-        tok = NULL;
-        if (r == FW2V_TOK_DONE && cls == FW2V_B_NEWLINE && record) r = line_break(sh, &last);
-        if (r != FW2V_TOK_DONE) return r;
+        if (tok) {
+            const int64_t len = p - tok;
+            if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_TOK_TOO_LONG; /* serial may cut it */
+            const word_key_t key = make_key(tok, len, limit);
+            __builtin_prefetch(&sh->lex->slots[key.hash & sh->lex->mask]);
+            found[n_found++] = (found_t){tok, len, key};
+            tok = NULL;
+        }
+        if (n_found == FOUND_BATCH || (p >= stop && n_found > 0)) {
+            r = count_found(sh, found, n_found, start, base, record);
+            n_found = 0;
+        }
+        if (r == FW2V_TOK_DONE && cls == FW2V_B_NEWLINE && record && p < stop)
+            r = line_break(sh, sh->n_ids + n_found, &last);
+        if (r != FW2V_TOK_DONE || p >= stop) return r;
         p += width;
     }
-    return tok ? count_token(sh, tok, p - tok, limit, base + (tok - start), record) : FW2V_TOK_DONE;
 }
 
 /* ------------------------------------------------------------------ recorded chunks */

@@ -60,6 +60,9 @@ int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex);
 const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len);
 /* The count of word `id` (a lookup: the counts are kept in the hash table). */
 int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id);
+/* Add every word of `from` with its count to `lex`; map[id in from] = its id in lex (new
+ * words get ids in no particular order). Returns 0, or -1 when out of memory. */
+int fw2v_lexicon_absorb(fw2v_lexicon_t *lex, const fw2v_lexicon_t *from, int64_t *map);
 /* Give word order[k] the id k (order: a permutation of the ids). Returns 0, or -1 when
  * out of memory (then nothing changed). */
 int fw2v_lexicon_renumber(fw2v_lexicon_t *lex, const int64_t *order);
