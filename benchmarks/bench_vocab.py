@@ -32,7 +32,8 @@ _CHILD = """
 import json, sys, time
 from fastw2v import Word2Vec
 from fastw2v.online import count_vocab
-path, min_count, record, workers = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4])
+path, min_count, record = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+workers = int(sys.argv[4])
 model = Word2Vec(min_count=min_count, progress=False, cache_ids=None if record else False,
                  workers=workers)
 t0, c0 = time.perf_counter(), time.process_time()

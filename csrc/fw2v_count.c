@@ -152,10 +152,16 @@ void fw2v_pcount_free(fw2v_pcount_t *pc) {
 void fw2v_pcount_stop_recording(fw2v_pcount_t *pc) {
     pc->record = 0;
     for (int t = 0; t < pc->n_threads; t++) {
-        free(pc->shares[t].ids);
-        pc->shares[t].ids = NULL;
-        pc->shares[t].n_ids = pc->shares[t].cap_ids = 0;
+        fw2v_share_t *s = &pc->shares[t];
+        free(s->ids);
+        free(s->breaks);
+        s->ids = NULL;
+        s->breaks = NULL;
+        s->n_ids = s->cap_ids = s->n_breaks = s->cap_breaks = 0;
     }
+    free(pc->pieces); /* what they describe is gone */
+    pc->pieces = NULL;
+    pc->n_pieces = pc->cap_pieces = 0;
 }
 
 int64_t fw2v_pcount_recorded(const fw2v_pcount_t *pc) {
@@ -268,6 +274,10 @@ fw2v_lexicon_t *fw2v_pcount_merge(fw2v_pcount_t *pc) {
         fw2v_lexicon_free(pc->shares[t].lex); /* its memory is needed for the next */
         pc->shares[t].lex = fw2v_lexicon_new();
         if (!pc->shares[t].lex) goto fail;
+    }
+    if (T == 1) { /* one thread met the words in order: its ids are the serial ones */
+        free(firsts);
+        return g;
     }
     /* Serial counting numbers the words in order of first appearance: do the same. */
     const int64_t n = fw2v_lexicon_size(g);

@@ -356,8 +356,8 @@ cdef class ParallelCounter:
         return out
 
     def chunks(self, int64_t max_len, int64_t chunk_words):
-        """After :meth:`merge`: the recording as the chunks a serial count with record cuts
-        (``(int32 ids, int64 sentence offsets)`` pairs, ids in the merged lexicon)."""
+        """After :meth:`merge`, once: the recording as the chunks a serial count with record
+        cuts (``(int32 ids, int64 sentence offsets)`` pairs, ids in the merged lexicon)."""
         if not self.merged or max_len < 1 or chunk_words < 1:
             raise ValueError("chunks needs merge() first, max_len >= 1 and chunk_words >= 1")
         cdef int64_t n_ids = 0, n_ends, n_chunks
@@ -369,7 +369,9 @@ cdef class ParallelCounter:
         cdef int64_t[::1] ends_view = ends, last_view = last
         with nogil:
             fw2v_pcount_assemble(self.pc, max_len, &ids_view[0], &ends_view[0], &n_ids)
+            fw2v_pcount_stop_recording(self.pc)  # the threads' copies are no longer needed
             n_chunks = fw2v_cut_chunks(&ends_view[0], n_ends, chunk_words, &last_view[0])
+        # The chunks are views of one array (no copy): it is freed once all are let go of.
         out = []
         first = 0
         for k in last[:n_chunks].tolist():
@@ -377,6 +379,6 @@ cdef class ParallelCounter:
             offsets = np.empty(k - first + 2, dtype=np.int64)
             offsets[0] = 0
             offsets[1:] = ends[first : k + 1] - start
-            out.append((ids[start : ends[k]].copy(), offsets))
+            out.append((ids[start : ends[k]], offsets))
             first = k + 1
         return out

@@ -112,20 +112,22 @@ def count_corpus(
     """Count every token of a file corpus; with ``chunk_words`` > 0, also record the
     provisional ids (None once they would take more than ``max_bytes``).
 
-    With ``threads`` > 1 the text is counted in that many threads, and the result is the
-    one counting in one thread gives: the same words, counts, ids and recorded chunks
-    (:class:`fastw2v._tokenize.ParallelCounter`). A file holding a token of more than
-    2^20 bytes, which the serial rules may cut at a block end, is counted again serially.
+    The text is counted by :class:`fastw2v._tokenize.ParallelCounter` in ``threads``
+    threads, with the result of the serial tokeniser (``fastw2v._tokenize.Tokenizer``,
+    which cuts the sentences for training): the same words, counts, ids and recorded
+    chunks, for any ``threads``, one included (tests/test_counting.py checks this). It is
+    faster even in one thread: it prefetches the hash slots of a batch of tokens. A file
+    holding a token of more than 2^20 bytes, which the serial rules may cut at a block
+    end, is counted again by the serial tokeniser.
     """
     # Provisional ids must stay under 2^31 (the tokeniser stores int32): there are at most
     # as many as tokens recorded, which the 4 GiB bound (1G ids) plus one chunk of at most
     # 2^28 tokens keeps below that.
     record = 0 < chunk_words <= 1 << 28
     limit = min(max_bytes, 1 << 32) if max_bytes is not None else 1 << 32
-    if threads > 1:
-        counted = _count_parallel(corpus, chunk_words if record else 0, limit, threads)
-        if counted is not None:
-            return counted
+    counted = _count_parallel(corpus, chunk_words if record else 0, limit, threads)
+    if counted is not None:
+        return counted
     return _count_serial(corpus, chunk_words, record, limit)
 
 
@@ -166,8 +168,8 @@ PARALLEL_BATCH = 1 << 24
 def _count_parallel(
     corpus: Any, chunk_words: int, limit: int, threads: int
 ) -> tuple[WordCounts, list[Chunk] | None] | None:
-    """:func:`_count_serial` in ``threads`` threads; None where only serial counting can
-    give the serial result (a token over 2^20 bytes)."""
+    """:func:`_count_serial`'s result, counted in ``threads`` threads; None where only the
+    serial tokeniser can give it (a token over 2^20 bytes)."""
     from fastw2v import _tokenize
 
     counter = _tokenize.ParallelCounter(threads, chunk_words > 0)

@@ -1,5 +1,6 @@
-"""Counting a file corpus in C: the ranking done in C is the Python one, and counting in
-several threads gives exactly the one-thread result (words, counts, ids, ties, recording)."""
+"""Counting a file corpus in C: the ranking done in C is the Python one, and the parallel
+counter in any number of threads gives exactly the serial tokeniser's result (words,
+counts, ids, ties, recording)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,17 @@ def _quiet_count(corpus, chunk_words, max_bytes, threads):
         return count_corpus(corpus, chunk_words, max_bytes, threads)
 
 
-def _assert_identical(corpus, chunk_words=0, max_bytes=None, threads=(2, 3, 5)):
-    one, one_chunks = _quiet_count(corpus, chunk_words, max_bytes, 1)
+def _serial_count(corpus, chunk_words, max_bytes):
+    """The serial tokeniser's count, the reference."""
+    record = 0 < chunk_words <= 1 << 28
+    limit = min(max_bytes, 1 << 32) if max_bytes is not None else 1 << 32
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return counting._count_serial(corpus, chunk_words, record, limit)
+
+
+def _assert_identical(corpus, chunk_words=0, max_bytes=None, threads=(1, 2, 3, 5)):
+    one, one_chunks = _serial_count(corpus, chunk_words, max_bytes)
     for t in threads:
         got, chunks = _quiet_count(corpus, chunk_words, max_bytes, t)
         np.testing.assert_array_equal(got.counts, one.counts)
@@ -90,7 +100,7 @@ def test_threads_give_up_recording_where_one_thread_does(tmp_path, small_batches
     path = tmp_path / "c.txt"
     path.write_text(_text(5), encoding="utf-8")
     corpus = PathCorpus(path, 10)
-    _, chunks = _quiet_count(corpus, 8, None, 1)
+    _, chunks = _serial_count(corpus, 8, None)
     total = sum(ids.nbytes + off.nbytes for ids, off in chunks)
     assert _assert_identical(corpus, 8, total)[1] is not None  # just fits: kept
     assert _assert_identical(corpus, 8, total - 1)[1] is None  # one byte short: dropped
@@ -107,8 +117,8 @@ def test_a_token_longer_than_the_cut_is_counted_serially(tmp_path, monkeypatch):
     calls = []
     serial = counting._count_serial
     monkeypatch.setattr(counting, "_count_serial", lambda *a: calls.append(1) or serial(*a))
-    counts, _ = _assert_identical(corpus, threads=(2,))
-    assert len(calls) == 2 and counts["a"] == 2
+    counts, _ = _assert_identical(corpus, threads=(1, 2))
+    assert len(calls) == 3 and counts["a"] == 2  # the reference, then each thread count
 
 
 @pytest.mark.parametrize("min_count, max_size", [(1, None), (2, None), (1, 5), (3, 2)])
