@@ -111,11 +111,15 @@ def _extension(name: str, sources: list[str], depends: list[str], numpy: bool = 
 
 extensions = [
     _extension("_train", ["csrc/fw2v_kernel.c"], ["csrc/fw2v.h"], numpy=True),
-    _extension("_tokenize", ["csrc/fw2v_tokenize.c"], ["csrc/fw2v_tokenize.h"]),
+    _extension(
+        "_tokenize",
+        ["csrc/fw2v_tokenize.c", "csrc/fw2v_count.c"],
+        ["csrc/fw2v_tokenize.h", "csrc/fw2v_count.h", "csrc/fw2v_utf8.h"],
+    ),
     _extension(
         "_phrases",
         ["csrc/fw2v_phrases.c", "csrc/fw2v_tokenize.c"],
-        ["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h"],
+        ["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h", "csrc/fw2v_utf8.h"],
     ),
     _extension("_vecio", ["csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"], ["csrc/fw2v_vecio.h"]),
     _extension("_ids", ["csrc/fw2v_ids.c"], ["csrc/fw2v_ids.h"]),

@@ -6,10 +6,12 @@ base 26, so frequent words are short). Lines hold
 ``--line-words`` tokens. Deterministic for a given ``--seed``. Written in blocks, so memory
 stays small whatever ``--tokens`` is:
 
-    python benchmarks/gen_zipf.py /tmp/zipf.txt --tokens 30000000 --types 4100000
+    python benchmarks/gen_zipf.py /tmp/zipf.txt --tokens 30000000 --types 10700000
 
-With 4.1M types and s = 1.0, 30M tokens hold about 4M distinct words, most of them seen
-once or twice: the vocabulary pass of a web-scale corpus, not text8's.
+With s = 1.0, 30M tokens drawn over 10.7M types hold 4.1M distinct words (the expected
+number, sum over ranks of 1 - (1 - p_r)^N, and what counting finds), most of them seen
+once or twice: the vocabulary pass of a web-scale corpus, not text8's. (Over 4.1M types,
+the same 30M tokens hold only 2.67M distinct words.)
 """
 
 from __future__ import annotations

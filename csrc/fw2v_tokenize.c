@@ -6,6 +6,7 @@
  * of the word (see slot_t).
  */
 #include "fw2v_tokenize.h"
+#include "fw2v_utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,15 @@
 
 /* A slot holds what decides most comparisons without touching the word's bytes: its first
  * eight bytes, and a tag of hash bits and length. For a word of at most eight bytes (most
- * tokens of a natural-language text) a lookup therefore reads one slot and nothing else;
- * the slot table is the only thing that has to stay in cache. */
+ * tokens of a natural-language text) a lookup therefore reads one slot and nothing else.
+ * The count lives in the slot too: a separate array indexed by id made every token of a
+ * large vocabulary pay a second cache miss (measured: a third of the counting time on a
+ * 4M-word Zipf corpus). The full hash is kept for rehashing, so nothing per word has to
+ * be read again when the table grows. */
 typedef struct {
     uint64_t prefix; /* the first min(len, 8) bytes, little-endian, zero-padded */
+    uint64_t hash;
+    int64_t count;
     uint32_t tag;    /* high hash bits, and min(len, 255) in the low byte */
     int32_t id;      /* -1: empty */
 } slot_t;
@@ -35,8 +41,6 @@ struct fw2v_lexicon {
     char *bytes;
     int64_t n_bytes, cap_bytes;
     int64_t *offsets; /* [cap_words + 1]: word i is bytes[offsets[i] .. offsets[i + 1]) */
-    int64_t *counts;
-    word_key_t *keys;      /* kept to rehash without reading the words again */
 };
 
 /* Bytes s[0 .. n) (1 <= n <= 8) as a little-endian integer, zero-padded. When eight bytes
@@ -89,17 +93,18 @@ static int grow_bytes(fw2v_lexicon_t *lex, int64_t len) {
     return 0;
 }
 
+static slot_t *new_slots(int bits);
+
 fw2v_lexicon_t *fw2v_lexicon_new(void) {
     fw2v_lexicon_t *lex = calloc(1, sizeof *lex);
     if (!lex) return NULL;
     lex->mask = 1023;
-    lex->slots = malloc(sizeof(slot_t) * (lex->mask + 1));
+    lex->slots = new_slots(10);
     lex->offsets = calloc(1, sizeof(int64_t));
     if (!lex->slots || !lex->offsets) {
         fw2v_lexicon_free(lex);
         return NULL;
     }
-    for (uint64_t i = 0; i <= lex->mask; i++) lex->slots[i].id = -1;
     return lex;
 }
 
@@ -108,44 +113,56 @@ void fw2v_lexicon_free(fw2v_lexicon_t *lex) {
     free(lex->slots);
     free(lex->bytes);
     free(lex->offsets);
-    free(lex->counts);
-    free(lex->keys);
     free(lex);
 }
 
-/* The id of the word, or -(slot + 1) for the empty slot where it would go. */
-static inline int64_t find_slot(const fw2v_lexicon_t *lex, const uint8_t *word, int64_t len,
-                                word_key_t key) {
+/* The slot that holds the word, or the empty slot where it would go. */
+static inline uint64_t find_slot(const fw2v_lexicon_t *lex, const uint8_t *word, int64_t len,
+                                 word_key_t key) {
     uint64_t i = key.hash & lex->mask;
     for (;;) {
-        const slot_t s = lex->slots[i];
-        if (s.id < 0) return -(int64_t)i - 1;
-        if (s.tag == key.tag && s.prefix == key.prefix) {
-            if (len <= 8) return s.id; /* the tag holds the length, the prefix the bytes */
-            const int64_t off = lex->offsets[s.id];
-            if (lex->offsets[s.id + 1] - off == len &&
+        const slot_t *s = &lex->slots[i];
+        if (s->id < 0) return i;
+        if (s->tag == key.tag && s->prefix == key.prefix) {
+            if (len <= 8) return i; /* the tag holds the length, the prefix the bytes */
+            const int64_t off = lex->offsets[s->id];
+            if (lex->offsets[s->id + 1] - off == len &&
                 memcmp(lex->bytes + off + 8, word + 8, (size_t)(len - 8)) == 0)
-                return s.id;
+                return i;
         }
         i = (i + 1) & lex->mask;
     }
 }
 
-static inline void fill_slot(slot_t *slot, word_key_t key, int64_t id) {
+static inline void fill_slot(slot_t *slot, word_key_t key, int64_t id, int64_t count) {
     slot->prefix = key.prefix;
+    slot->hash = key.hash;
+    slot->count = count;
     slot->tag = key.tag;
     slot->id = (int32_t)id;
 }
 
+/* A table of 2^bits empty slots. */
+static slot_t *new_slots(int bits) {
+    const size_t n = (size_t)1 << bits;
+    slot_t *slots = malloc(sizeof(slot_t) * n);
+    if (slots)
+        for (size_t i = 0; i < n; i++) slots[i].id = -1;
+    return slots;
+}
+
 static int rehash(fw2v_lexicon_t *lex) {
-    const uint64_t mask = lex->mask * 2 + 1;
-    slot_t *slots = malloc(sizeof(slot_t) * (mask + 1));
+    const uint64_t old = lex->mask + 1, mask = lex->mask * 2 + 1;
+    int bits = 0;
+    while (((uint64_t)1 << bits) <= mask) bits++;
+    slot_t *slots = new_slots(bits);
     if (!slots) return -1;
-    for (uint64_t i = 0; i <= mask; i++) slots[i].id = -1;
-    for (int64_t id = 0; id < lex->n_words; id++) {
-        uint64_t i = lex->keys[id].hash & mask;
+    for (uint64_t j = 0; j < old; j++) {
+        const slot_t *s = &lex->slots[j];
+        if (s->id < 0) continue;
+        uint64_t i = s->hash & mask;
         while (slots[i].id >= 0) i = (i + 1) & mask;
-        fill_slot(&slots[i], lex->keys[id], id);
+        slots[i] = *s;
     }
     free(lex->slots);
     lex->slots = slots;
@@ -155,24 +172,16 @@ static int rehash(fw2v_lexicon_t *lex) {
 
 static int64_t lexicon_add(fw2v_lexicon_t *lex, const uint8_t *word, int64_t len, word_key_t key,
                            int64_t count) {
-    const int64_t found = find_slot(lex, word, len, key);
-    if (found >= 0) {
-        lex->counts[found] += count;
-        return found;
+    const uint64_t slot = find_slot(lex, word, len, key);
+    if (lex->slots[slot].id >= 0) {
+        lex->slots[slot].count += count;
+        return lex->slots[slot].id;
     }
-    const uint64_t slot = (uint64_t)(-found - 1);
     const int64_t id = lex->n_words;
     if (id >= INT32_MAX) return -1;
     if (id + 1 > lex->cap_words) {
-        /* counts, keys and offsets grow together (offsets holds one entry more) */
         const int64_t cap = lex->cap_words > 0 ? 2 * lex->cap_words : 1024;
-        void *p = realloc(lex->counts, sizeof(int64_t) * (size_t)cap);
-        if (!p) return -1;
-        lex->counts = p;
-        p = realloc(lex->keys, sizeof(word_key_t) * (size_t)cap);
-        if (!p) return -1;
-        lex->keys = p;
-        p = realloc(lex->offsets, sizeof(int64_t) * (size_t)(cap + 1));
+        void *p = realloc(lex->offsets, sizeof(int64_t) * (size_t)(cap + 1));
         if (!p) return -1;
         lex->offsets = p;
         lex->cap_words = cap;
@@ -181,9 +190,7 @@ static int64_t lexicon_add(fw2v_lexicon_t *lex, const uint8_t *word, int64_t len
     memcpy(lex->bytes + lex->n_bytes, word, (size_t)len);
     lex->n_bytes += len;
     lex->offsets[id + 1] = lex->n_bytes;
-    lex->counts[id] = count;
-    lex->keys[id] = key;
-    fill_slot(&lex->slots[slot], key, id);
+    fill_slot(&lex->slots[slot], key, id, count);
     lex->n_words = id + 1;
     /* at most half full: probe sequences stay short */
     if ((uint64_t)lex->n_words * 2 > lex->mask && rehash(lex) < 0) return -1;
@@ -195,10 +202,15 @@ int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int
     return lexicon_add(lex, w, len, make_key(w, len, w + len), count);
 }
 
+int64_t fw2v_lexicon_add_in(fw2v_lexicon_t *lex, const char *word, int64_t len,
+                            const char *limit, int64_t count) {
+    const uint8_t *w = (const uint8_t *)word;
+    return lexicon_add(lex, w, len, make_key(w, len, (const uint8_t *)limit), count);
+}
+
 int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len) {
     const uint8_t *w = (const uint8_t *)word;
-    const int64_t id = find_slot(lex, w, len, make_key(w, len, w + len));
-    return id >= 0 ? id : -1;
+    return lex->slots[find_slot(lex, w, len, make_key(w, len, w + len))].id;
 }
 
 int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex) { return lex->n_words; }
@@ -208,34 +220,48 @@ const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *le
     return lex->bytes + lex->offsets[id];
 }
 
-int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id) { return lex->counts[id]; }
+int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id) {
+    int64_t len;
+    const uint8_t *w = (const uint8_t *)fw2v_lexicon_word(lex, id, &len);
+    return lex->slots[find_slot(lex, w, len, make_key(w, len, w + len))].count;
+}
+
+int fw2v_lexicon_renumber(fw2v_lexicon_t *lex, const int64_t *order) {
+    const int64_t n = lex->n_words;
+    char *bytes = malloc((size_t)(lex->n_bytes > 0 ? lex->n_bytes : 1));
+    int64_t *offsets = malloc(sizeof(int64_t) * (size_t)(n + 1));
+    int32_t *new_id = malloc(sizeof(int32_t) * (size_t)(n > 0 ? n : 1));
+    if (!bytes || !offsets || !new_id) {
+        free(bytes);
+        free(offsets);
+        free(new_id);
+        return -1;
+    }
+    offsets[0] = 0;
+    for (int64_t k = 0; k < n; k++) {
+        const int64_t old = order[k], off = lex->offsets[old], len = lex->offsets[old + 1] - off;
+        memcpy(bytes + offsets[k], lex->bytes + off, (size_t)len);
+        offsets[k + 1] = offsets[k] + len;
+        new_id[old] = (int32_t)k;
+    }
+    for (uint64_t i = 0; i <= lex->mask; i++)
+        if (lex->slots[i].id >= 0) lex->slots[i].id = new_id[lex->slots[i].id];
+    free(new_id);
+    free(lex->bytes);
+    free(lex->offsets);
+    lex->bytes = bytes;
+    lex->cap_bytes = lex->n_bytes > 0 ? lex->n_bytes : 1;
+    lex->offsets = offsets;
+    lex->cap_words = n;
+    return 0;
+}
+
+void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts) {
+    for (uint64_t i = 0; i <= lex->mask; i++)
+        if (lex->slots[i].id >= 0) counts[lex->slots[i].id] = lex->slots[i].count;
+}
 
 /* ------------------------------------------------------------------ the tokeniser */
-
-/* What a byte starts: part of a token, a space, a line end, or (lead bytes C2, E1, E2,
- * E3) maybe one of the non-ASCII spaces, which is checked on the following bytes. The
- * ASCII spaces are str.isspace()'s: \t \v \f, space and the separators \x1c-\x1f. */
-enum { TOKEN = 0, SPACE = 1, NEWLINE = 2, MAYBE = 3 };
-
-static const uint8_t byte_class[256] = {
-    ['\t'] = SPACE, ['\n'] = NEWLINE, ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = NEWLINE,
-    [0x1c] = SPACE, [0x1d] = SPACE, [0x1e] = SPACE, [0x1f] = SPACE, [' '] = SPACE,
-    [0xc2] = MAYBE, [0xe1] = MAYBE, [0xe2] = MAYBE, [0xe3] = MAYBE,
-};
-
-/* Bytes of the Unicode space at p (lead byte C2, E1, E2 or E3), 0 if it is not one:
- * U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. */
-static inline int unicode_space(const uint8_t *p, const uint8_t *end) {
-    const int64_t left = end - p;
-    if (p[0] == 0xc2) return left >= 2 && (p[1] == 0x85 || p[1] == 0xa0) ? 2 : 0;
-    if (left < 3) return 0;
-    if (p[0] == 0xe1) return p[1] == 0x9a && p[2] == 0x80 ? 3 : 0;
-    if (p[0] == 0xe3) return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
-    /* e2 */
-    if (p[1] == 0x80)
-        return (p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf ? 3 : 0;
-    return p[1] == 0x81 && p[2] == 0x9f ? 3 : 0;
-}
 
 static inline int64_t utf8_chars(const uint8_t *p, int64_t n) {
     int64_t c = 0;
@@ -294,7 +320,7 @@ static inline int emit(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const uint8_t *
         if (id < 0) return FW2V_TOK_NOMEM;
         if (!t->record) id = -1; /* counted; nothing to keep */
     } else {
-        id = find_slot(lex, s, len, key);
+        id = lex->slots[find_slot(lex, s, len, key)].id;
     }
     if (id >= 0) {
         if (t->n_ids == t->cap_ids) {
@@ -344,9 +370,9 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
     const uint8_t *tok = t->carry_len > 0 ? p : NULL;
     int r = FW2V_TOK_DONE;
     while (p < stop) {
-        const int cls = byte_class[*p];
+        const int cls = fw2v_byte_class[*p];
         int width = 1;
-        if (cls == TOKEN || (cls == MAYBE && (width = unicode_space(p, stop)) == 0)) {
+        if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
             if (!tok) tok = p;
             p++; /* the continuation bytes of a character are TOKEN bytes too */
             continue;
@@ -360,7 +386,7 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
             tok = NULL;
             if (r < 0) goto out;
         }
-        if (cls == NEWLINE) {
+        if (cls == FW2V_B_NEWLINE) {
             const int r2 = end_sentence(t);
             if (r2 != FW2V_TOK_DONE) r = r2;
             if (r < 0) goto out;
@@ -387,6 +413,123 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
 out:
     *consumed = p - start;
     return r;
+}
+
+/* ------------------------------------------------------------------ one range of a parallel count */
+
+static int grow_array(void **p, int64_t *cap, int64_t need, size_t item) {
+    if (need <= *cap) return 0;
+    int64_t c = *cap > 0 ? *cap : 1024;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, item * (size_t)c);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* A token found by the range scan, waiting to be counted: the scan finds a few tokens
+ * and prefetches their slots before counting them, so that the cache misses of a large
+ * table (most new words, on a corpus of millions of distinct words) overlap instead of
+ * each stalling the scan in turn. */
+typedef struct {
+    const uint8_t *s;
+    int64_t len;
+    word_key_t key;
+} found_t;
+
+#define FOUND_BATCH 16
+
+/* Count the found tokens; token i's first byte is at stream byte base + (s - start). */
+static int count_found(fw2v_share_t *sh, const found_t *found, int n, const uint8_t *start,
+                       int64_t base, int record) {
+    if (grow_array((void **)&sh->firsts, &sh->cap_firsts, sh->lex->n_words + n, sizeof(int64_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    if (record && grow_array((void **)&sh->ids, &sh->cap_ids, sh->n_ids + n, sizeof(int32_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    for (int i = 0; i < n; i++) {
+        const int64_t before = sh->lex->n_words;
+        const int64_t id = lexicon_add(sh->lex, found[i].s, found[i].len, found[i].key, 1);
+        if (id < 0) return FW2V_TOK_NOMEM;
+        if (id == before) sh->firsts[id] = base + (found[i].s - start);
+        if (record) sh->ids[sh->n_ids++] = (int32_t)id;
+    }
+    return FW2V_TOK_DONE;
+}
+
+/* A line end after `at` tokens: a sentence end in the recording, once per run of them. */
+static inline int line_break(fw2v_share_t *sh, int64_t at, int64_t *last) {
+    if (at == *last) return FW2V_TOK_DONE;
+    if (grow_array((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
+        return FW2V_TOK_NOMEM;
+    sh->breaks[sh->n_breaks++] = *last = at;
+    return FW2V_TOK_DONE;
+}
+
+int fw2v_lexicon_absorb(fw2v_lexicon_t *lex, const fw2v_lexicon_t *from, int64_t *map) {
+    /* In slot order: the slot holds the key and the count, so nothing is hashed again,
+     * and a batch of target slots is prefetched before it is used (see found_t). */
+    const slot_t *batch[FOUND_BATCH];
+    int n = 0;
+    for (uint64_t j = 0; j <= from->mask + 1; j++) {
+        const int last = j > from->mask;
+        if (!last && from->slots[j].id >= 0) {
+            batch[n++] = &from->slots[j];
+            __builtin_prefetch(&lex->slots[from->slots[j].hash & lex->mask]);
+        }
+        if (n < FOUND_BATCH && !last) continue;
+        for (int i = 0; i < n; i++) {
+            const slot_t *s = batch[i];
+            const int64_t off = from->offsets[s->id], len = from->offsets[s->id + 1] - off;
+            const word_key_t key = {s->hash, s->prefix, s->tag};
+            const int64_t got = lexicon_add(lex, (const uint8_t *)from->bytes + off, len, key,
+                                            s->count);
+            if (got < 0) return FW2V_TOK_NOMEM;
+            map[s->id] = got;
+        }
+        n = 0;
+    }
+    return FW2V_TOK_DONE;
+}
+
+/* The same scan as fw2v_tokenize's, over a range without carry or sentences. */
+int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *end, int64_t base,
+                     int record) {
+    const uint8_t *p = (const uint8_t *)text, *const limit = (const uint8_t *)end;
+    const uint8_t *const start = p, *const stop = p + n, *tok = NULL;
+    found_t found[FOUND_BATCH];
+    int n_found = 0, r = FW2V_TOK_DONE;
+    /* A line end at the start of the range may end a sentence whose tokens another thread
+     * counted: keep it; the assembly drops the breaks that end no token. */
+    int64_t last = -1;
+    for (;;) {
+        int cls = FW2V_B_SPACE, width = 1;
+        if (p < stop) {
+            cls = fw2v_byte_class[*p];
+            if (cls == FW2V_B_TOKEN ||
+                (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
+                if (!tok) tok = p;
+                p++;
+                continue;
+            }
+        }
+        if (tok) {
+            const int64_t len = p - tok;
+            if (len > FW2V_TOK_MAX_TOKEN_CHARS) return FW2V_TOK_TOO_LONG; /* serial may cut it */
+            const word_key_t key = make_key(tok, len, limit);
+            __builtin_prefetch(&sh->lex->slots[key.hash & sh->lex->mask]);
+            found[n_found++] = (found_t){tok, len, key};
+            tok = NULL;
+        }
+        if (n_found == FOUND_BATCH || (p >= stop && n_found > 0)) {
+            r = count_found(sh, found, n_found, start, base, record);
+            n_found = 0;
+        }
+        if (r == FW2V_TOK_DONE && cls == FW2V_B_NEWLINE && record && p < stop)
+            r = line_break(sh, sh->n_ids + n_found, &last);
+        if (r != FW2V_TOK_DONE || p >= stop) return r;
+        p += width;
+    }
 }
 
 /* ------------------------------------------------------------------ recorded chunks */

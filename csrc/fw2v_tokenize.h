@@ -30,6 +30,8 @@ enum {
     FW2V_TOK_DONE = 0,       /* the text and the end actions are done */
     FW2V_TOK_CHUNK = 1,      /* a chunk is complete: take it, then call again with the rest */
     FW2V_TOK_NOMEM = -1,     /* out of memory: the state is unusable */
+    FW2V_TOK_TOO_LONG = -2,  /* fw2v_count_range: a token of more than
+                                FW2V_TOK_MAX_TOKEN_CHARS bytes */
 };
 
 enum {
@@ -47,12 +49,25 @@ void fw2v_lexicon_free(fw2v_lexicon_t *lex);
 /* The id of `word` after adding it if it is new; its count goes up by `count`.
  * Returns -1 when out of memory. */
 int64_t fw2v_lexicon_add(fw2v_lexicon_t *lex, const char *word, int64_t len, int64_t count);
+/* fw2v_lexicon_add for a word whose bytes may be read (not changed) up to `limit`, which
+ * lets the hash load eight bytes at a time. */
+int64_t fw2v_lexicon_add_in(fw2v_lexicon_t *lex, const char *word, int64_t len,
+                            const char *limit, int64_t count);
 /* The id of `word`, or -1. */
 int64_t fw2v_lexicon_find(const fw2v_lexicon_t *lex, const char *word, int64_t len);
 int64_t fw2v_lexicon_size(const fw2v_lexicon_t *lex);
 /* The bytes of word `id` (not NUL-terminated) and their length. */
 const char *fw2v_lexicon_word(const fw2v_lexicon_t *lex, int64_t id, int64_t *len);
+/* The count of word `id` (a lookup: the counts are kept in the hash table). */
 int64_t fw2v_lexicon_count(const fw2v_lexicon_t *lex, int64_t id);
+/* Add every word of `from` with its count to `lex`; map[id in from] = its id in lex (new
+ * words get ids in no particular order). Returns 0, or -1 when out of memory. */
+int fw2v_lexicon_absorb(fw2v_lexicon_t *lex, const fw2v_lexicon_t *from, int64_t *map);
+/* Give word order[k] the id k (order: a permutation of the ids). Returns 0, or -1 when
+ * out of memory (then nothing changed). */
+int fw2v_lexicon_renumber(fw2v_lexicon_t *lex, const int64_t *order);
+/* Every count, by id, into counts[0 .. size). */
+void fw2v_lexicon_counts(const fw2v_lexicon_t *lex, int64_t *counts);
 
 /* The reading state of one stream of blocks, and the chunk being built. */
 typedef struct {
@@ -87,6 +102,24 @@ void fw2v_tokenizer_clear_chunk(fw2v_tokenizer_t *t);
  * end actions are safe to repeat). Returns one of FW2V_TOK_DONE, _CHUNK, _NOMEM. */
 int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, int64_t n, int end,
                   int64_t *consumed);
+
+/* One thread's share of a parallel count (fw2v_count.h): its own lexicon, where each of
+ * its words first appeared, and (recording) its tokens' ids and the line ends after them. */
+typedef struct {
+    fw2v_lexicon_t *lex;
+    int64_t *firsts; /* by id: byte position in the whole stream */
+    int64_t cap_firsts;
+    int32_t *ids;
+    int64_t n_ids, cap_ids;
+    int64_t *breaks; /* n_ids at line ends (one per run of them) */
+    int64_t n_breaks, cap_breaks;
+} fw2v_share_t;
+
+/* Count the tokens of text[0 .. n) into the share: the text starts and ends at token
+ * boundaries, may be read up to `end`, and its byte 0 is at stream position `base`.
+ * Returns FW2V_TOK_DONE, _NOMEM or _TOO_LONG (the serial rules might cut that token). */
+int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *end, int64_t base,
+                     int record);
 
 /* Map a recorded chunk to final ids, in place: ids[i] becomes table[ids[i]], and ids the
  * table maps to -1 are dropped. offsets[0 .. n_sentences] are the sentence offsets in the

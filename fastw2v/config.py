@@ -333,13 +333,18 @@ class TrainConfig:
     min_count : int
         Words seen fewer times are dropped from the vocabulary.
     max_vocab_size : int or None
-        Bound on distinct words held while counting (rarest pruned first); None: no bound.
+        Bound on distinct words held while counting: past it, the words seen at most ``t``
+        times so far are forgotten (``t`` = 1, 2, ... as word2vec.c's ``ReduceVocab``), so
+        counts become approximate (a forgotten word that comes back starts again from
+        zero) and counting runs in one thread, in Python. None: exact counts, counted in C
+        in ``workers`` threads (the same vocabulary for any thread count).
     max_final_vocab : int or None
         Keep at most this many of the most frequent words.
     epochs : int
         Passes over the corpus.
     workers : int or None
-        Training threads; None uses all available cores (honouring ``OMP_NUM_THREADS``).
+        Training (and counting) threads; None uses all available cores (honouring
+        ``OMP_NUM_THREADS``).
     seed : int
         Seed of the initial vectors and of every thread's random numbers. With one
         worker, equal seeds give byte-identical vectors.

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from fastw2v.counting import WordCounts, count_corpus, split_joined
+
 __all__ = [
     "Chunk",
     "Recording",
@@ -64,7 +66,7 @@ def count_words(corpus: Any) -> dict[str, int]:
         Every distinct token and its count, in order of first appearance (the order a
         :class:`collections.Counter` fed the same sentences would have).
     """
-    return _count(corpus, 0, 0)[0]
+    return count_corpus(corpus, 0, 0)[0].as_dict()
 
 
 class Recording:
@@ -84,21 +86,49 @@ class Recording:
     """
 
     def __init__(
-        self, fingerprint: tuple[Any, ...], chunk_words: int, words: list[str], chunks: list[Chunk]
+        self,
+        fingerprint: tuple[Any, ...],
+        chunk_words: int,
+        words: list[str] | bytes,
+        chunks: list[Chunk],
     ) -> None:
         self.fingerprint = fingerprint
         self.chunk_words = chunk_words
-        self.words = words
+        # The words as one newline-joined buffer until asked for: a str per word costs
+        # ~60 bytes more, and bind_table() usually makes them unneeded.
+        self._words = words
         self._chunks = chunks
-        self._index: Mapping[str, int] | None = None  # what _table maps to
+        self._index: Mapping[str, int] | None = None  # what _table maps to (or:)
+        self._vocab: Any = None
         self._table = np.empty(0, np.int32)
+
+    @property
+    def words(self) -> list[str]:
+        if not isinstance(self._words, list):
+            self._words = split_joined(self._words)
+        return self._words
 
     def bind(self, index: Mapping[str, int]) -> None:
         """Map the provisional ids to ``index`` now (a dict lookup per distinct word), so
         that :meth:`chunks` with the same ``index`` starts at once."""
         get = index.get
-        self._table = np.fromiter((get(w, -1) for w in self.words), np.int32, len(self.words))
+        words = self.words
+        self._table = np.fromiter((get(w, -1) for w in words), np.int32, len(words))
         self._index = index
+
+    def bind_table(self, vocab: Any, table: np.ndarray) -> None:
+        """As :meth:`bind`, to ``vocab`` (a :class:`~fastw2v.vocab.Vocab`), with the table
+        already known: ``table[i]`` is the row of the word of provisional id ``i``, or -1
+        (:meth:`WordCounts.id_table`). :meth:`chunks_for` ``vocab`` then needs no lookup."""
+        self._table = np.ascontiguousarray(table, dtype=np.int32)
+        self._vocab = vocab
+
+    def chunks_for(self, vocab: Any) -> Iterator[Chunk]:
+        """:meth:`chunks` for ``vocab.index``, without building that dict when ``vocab``
+        is the one :meth:`bind_table` was given."""
+        if vocab is not self._vocab:
+            return self.chunks(vocab.index)
+        return self._remapped()
 
     def matches(self, corpus: Any, chunk_words: int) -> bool:
         """Whether these chunks are what ``id_chunks(corpus, ..., chunk_words)`` would cut."""
@@ -112,10 +142,13 @@ class Recording:
         index : mapping of str to int
             The vocabulary: word to id; words not in it are dropped.
         """
-        from fastw2v import _tokenize
-
         if self._index is not index:
             self.bind(index)
+        return self._remapped()
+
+    def _remapped(self) -> Iterator[Chunk]:
+        from fastw2v import _tokenize
+
         table = self._table
         chunks, self._chunks = self._chunks, []
         chunks.reverse()  # pop from the end: each chunk is let go of once given out
@@ -137,8 +170,8 @@ def corpus_fingerprint(corpus: Any) -> tuple[Any, ...]:
 
 
 def count_and_record(
-    corpus: Any, chunk_words: int, max_bytes: int | None
-) -> tuple[dict[str, int], Recording | None]:
+    corpus: Any, chunk_words: int, max_bytes: int | None, threads: int = 1
+) -> tuple[WordCounts, Recording | None]:
     """Count a file corpus as :func:`count_words` does, and record it for training.
 
     Parameters
@@ -150,57 +183,21 @@ def count_and_record(
     max_bytes : int or None
         Give up recording (and go on counting) once the chunks would hold more than this;
         None: no bound.
+    threads : int
+        Counting threads (:func:`fastw2v.counting.count_corpus`): the same result for any.
 
     Returns
     -------
-    counts : dict of str to int
-        As :func:`count_words` returns them.
+    counts : WordCounts
+        As :func:`count_words` counts them (a mapping in the same order).
     recording : Recording or None
         None if it grew past ``max_bytes`` or a file changed while it was read.
     """
     before = corpus_fingerprint(corpus)
-    counts, chunks = _count(corpus, chunk_words, max_bytes)
+    counts, chunks = count_corpus(corpus, chunk_words, max_bytes, threads)
     if chunks is None or corpus_fingerprint(corpus) != before:
         return counts, None
-    return counts, Recording(before, chunk_words, list(counts), chunks)
-
-
-def _count(
-    corpus: Any, chunk_words: int, max_bytes: int | None
-) -> tuple[dict[str, int], list[Chunk] | None]:
-    """Count every token; with ``chunk_words`` > 0, also record the provisional ids (None
-    once they would take more than ``max_bytes``)."""
-    from fastw2v import _tokenize
-
-    # Provisional ids must stay under 2^31 (the tokeniser stores int32): there are at most
-    # as many as tokens recorded, which the 4 GiB bound (1G ids) plus one chunk of at most
-    # 2^28 tokens keeps below that.
-    record = 0 < chunk_words <= 1 << 28
-    limit = min(max_bytes, 1 << 32) if max_bytes is not None else 1 << 32
-    lexicon = _tokenize.Lexicon()
-    tokenizer = _tokenize.Tokenizer(lexicon, corpus.max_sentence_length, chunk_words, True, record)
-    chunks: list[Chunk] | None = [] if record else None
-    held = 0
-
-    def keep(chunk: Chunk) -> None:
-        nonlocal chunks, held
-        assert chunks is not None
-        held += chunk[0].nbytes + chunk[1].nbytes
-        if held > limit:
-            tokenizer.stop_recording()
-            chunks = None
-        else:
-            chunks.append(chunk)
-
-    for block, file_end in corpus.utf8_blocks():
-        for chunk in tokenizer.feed(block, _tokenize.FILE_END if file_end else _tokenize.BLOCK_END):
-            if chunks is not None:
-                keep(chunk)
-    if chunks is not None and tokenizer.pending():
-        keep(tokenizer.take())
-    # The tokeniser only ever saw valid UTF-8, so strict decoding cannot fail.
-    words = [w.decode("utf-8") for w in lexicon.words()]
-    return dict(zip(words, lexicon.counts().tolist())), chunks
+    return counts, Recording(before, chunk_words, counts.joined_by_id(), chunks)
 
 
 def id_chunks(

@@ -270,17 +270,19 @@ def count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]
         # spares the first epoch reading and tokenising the text again (a producer thread
         # that would take CPU from the kernel threads).
         budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
-        counts, recording = count_and_record(corpus, cfg.batch_words, budget)
+        counts, recording = count_and_record(corpus, cfg.batch_words, budget, cfg.threads)
         vocab = Vocab.from_corpus_counts(
             counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab
         )
-        if recording is not None:
-            recording.bind(vocab.index)  # the vocabulary is final: map it now
+        if recording is not None:  # the vocabulary is final: map the recording to it now
+            ids = counts.ranked_ids(cfg.min_count, cfg.max_final_vocab)
+            recording.bind_table(vocab, counts.id_table(ids))
         return vocab, recording
     vocab = Vocab.build(
         corpus,
         min_count=cfg.min_count,
         max_size=cfg.max_final_vocab,
         max_vocab_size=cfg.max_vocab_size,
+        threads=cfg.threads,
     )
     return vocab, None

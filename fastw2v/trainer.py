@@ -473,7 +473,7 @@ class Trainer:
                 while state.epoch < state.epochs:
                     replay = cache is not None and state.epoch > first_epoch
                     if not replay and recording is not None:
-                        chunks: Iterable[Chunk] = recording.chunks(self.vocab.index)
+                        chunks: Iterable[Chunk] = recording.chunks_for(self.vocab)
                         recording = None
                         self._epoch(tables, state, chunks, cache, bar, stop)
                     elif replay:

@@ -21,7 +21,8 @@ import numpy as np
 
 from fastw2v import tables
 from fastw2v._atomic import atomic_write
-from fastw2v.encoding import count_words, uses_c_tokenizer
+from fastw2v.counting import WordCounts, count_corpus
+from fastw2v.encoding import uses_c_tokenizer
 from fastw2v.tables import MAX_COUNT, HuffmanTree
 
 __all__ = ["HuffmanTree", "Vocab", "read_vocab"]
@@ -98,7 +99,7 @@ class Vocab:
     counts : numpy.ndarray
         int64, read-only, same order as ``words``.
     index : dict of str to int
-        Word to row.
+        Word to row (built on first use for a vocabulary counted from files).
     """
 
     def __init__(
@@ -110,12 +111,17 @@ class Vocab:
         if ordered and not self.frequency_ordered:
             # The Huffman construction and the frequency-ordered rows rely on this order.
             raise ValueError("counts must be in non-increasing order (most frequent word first)")
-        self.index: dict[str, int] = {w: i for i, w in enumerate(self.words)}
-        if len(self.index) != len(self.words):
-            dup = next(w for i, w in enumerate(self.words) if self.index[w] != i)
+        self._index: dict[str, int] | None = dict(zip(self.words, range(len(self.words))))
+        if len(self._index) != len(self.words):
+            dup = next(w for i, w in enumerate(self.words) if self._index[w] != i)
             raise ValueError(f"duplicate word {dup!r} in vocabulary")
         counts_arr.flags.writeable = False
         self.counts: np.ndarray = counts_arr
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Word to row."""
+        return self._index if self._index is not None else _build_index(self)
 
     # ------------------------------------------------------------------ basics
 
@@ -147,6 +153,8 @@ class Vocab:
         min_count: int = 5,
         max_size: int | None = None,
         max_vocab_size: int | None = None,
+        *,
+        threads: int = 1,
     ) -> Vocab:
         """Count the words of one pass over ``corpus``.
 
@@ -164,7 +172,11 @@ class Vocab:
             most ``threshold`` times are forgotten and ``threshold`` (starting at 1) goes up
             by one, as word2vec.c's ``ReduceVocab`` does. This bounds memory at the price of
             approximate counts: a forgotten word that comes back starts again from zero, and
-            its first appearance moves. ``None`` counts exactly.
+            its first appearance moves. ``None`` counts exactly. Pruning depends on the
+            order words come in: with it, counting runs in one thread whatever ``threads``.
+        threads : int
+            Threads counting a file corpus: one byte range each, counts merged; exactly
+            the one-thread vocabulary (words, counts, order, ties).
 
         Returns
         -------
@@ -180,18 +192,17 @@ class Vocab:
         _check_nonneg_int("min_count", min_count, 0, allow_none=False)
         _check_nonneg_int("max_size", max_size, 1, allow_none=True)
         _check_nonneg_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
+        _check_nonneg_int("threads", threads, 1, allow_none=False)
         if isinstance(corpus, (str, bytes, os.PathLike)):
             from fastw2v.corpus import as_corpus  # only needed for paths
 
             corpus = as_corpus(corpus)
 
-        # Counter keeps insertion order, which is first-appearance order: a stable sort by
-        # count then breaks ties by first appearance at no extra cost. Files are counted by
-        # the C tokeniser (same tokens, same order, about 5x faster); pruning while counting
-        # (max_vocab_size) stays here.
+        # Counter keeps first-appearance order, which breaks ties in the stable sort. Files are
+        # counted in C (same tokens and order); pruning (max_vocab_size) stays here, serial.
         counter: Mapping[str, int]
         if max_vocab_size is None and uses_c_tokenizer(corpus):
-            counter = count_words(corpus)
+            counter = count_corpus(corpus, 0, 0, threads)[0]
         else:
             counter = _count_sentences(corpus, max_vocab_size)
         return cls.from_corpus_counts(counter, corpus, min_count, max_size)
@@ -212,7 +223,8 @@ class Vocab:
         Parameters
         ----------
         counter : mapping of str to int
-            Counts in first-appearance order.
+            Counts in first-appearance order (a :class:`~fastw2v.counting.WordCounts` is
+            ranked in C, without a Python object per word dropped).
         corpus : Corpus
             The corpus counted.
         min_count, max_size
@@ -223,8 +235,12 @@ class Vocab:
         source = f"the corpus ({described})" if isinstance(described, str) else "the corpus"
         if not counter:
             raise ValueError(f"{source} contains no words (it is empty or holds only whitespace)")
-        vocab = cls._select(counter, min_count, max_size, source=source)
-        total = sum(counter.values())
+        if isinstance(counter, WordCounts):
+            vocab = _select_counted(cls, counter, min_count, max_size, source)
+            total = counter.total
+        else:
+            vocab = cls._select(counter, min_count, max_size, source=source)
+            total = sum(counter.values())
         logger.info(
             "counted %d words, %d distinct; kept %d words with count >= %d (%.1f%% of the text)",
             total,
@@ -275,17 +291,7 @@ class Vocab:
         keep = max(min_count, 1)  # a word with count 0 was never seen; it gets no row
         kept = [(w, c) for w, c in counts.items() if c >= keep]
         if not kept:
-            highest = max(counts.values())
-            raise ValueError(
-                f"no word in {source} occurs at least min_count={min_count} times "
-                f"({len(counts)} distinct words, the most frequent occurs {highest} times); "
-                + (
-                    f"lower min_count (min_count={highest} keeps the most frequent word) "
-                    "or use a larger corpus"
-                    if highest >= 1
-                    else "every count is 0"
-                )
-            )
+            raise _no_word_error(source, min_count, len(counts), max(counts.values()))
         kept.sort(key=lambda wc: -wc[1])  # stable: ties stay in first-appearance order
         if max_size is not None:
             del kept[max_size:]
@@ -371,6 +377,51 @@ class Vocab:
         """Read a ``word count`` per line file (word2vec.c's ``-save-vocab`` /
         ``-read-vocab``); see :func:`read_vocab`."""
         return read_vocab(path, min_count, max_size, strict=strict)
+
+
+def _select_counted(
+    cls: type[Vocab], counted: WordCounts, min_count: int, max_size: int | None, source: str
+) -> Vocab:
+    """:meth:`Vocab._select` of counts from the C tokeniser, ranked in C: the same words in
+    the same order, without a Python object per word dropped."""
+    words, counts, _ = counted.ranked(min_count, max_size)
+    if not words:
+        raise _no_word_error(source, min_count, len(counted), int(counted.counts.max()))
+    return _distinct_vocab(cls, words, counts)
+
+
+def _build_index(vocab: Vocab) -> dict[str, int]:
+    vocab._index = dict(zip(vocab.words, range(len(vocab.words))))
+    return vocab._index
+
+
+def _distinct_vocab(cls: type[Vocab], words: list[str], counts: np.ndarray) -> Vocab:
+    """A vocabulary of words known to be distinct (from a hash table), in order: its
+    ``index`` dict is then built on first use. For 4M words that takes longer than counting
+    them, and the vocabulary pass itself does not need it."""
+    vocab = cls.__new__(cls)
+    vocab.words = words
+    counts_arr = _checked_counts(counts, len(words))
+    vocab.frequency_ordered = not np.any(counts_arr[1:] > counts_arr[:-1])
+    if not vocab.frequency_ordered:
+        raise ValueError("counts must be in non-increasing order (most frequent word first)")
+    vocab._index = None
+    counts_arr.flags.writeable = False
+    vocab.counts = counts_arr
+    return vocab
+
+
+def _no_word_error(source: str, min_count: int, distinct: int, highest: int) -> ValueError:
+    return ValueError(
+        f"no word in {source} occurs at least min_count={min_count} times "
+        f"({distinct} distinct words, the most frequent occurs {highest} times); "
+        + (
+            f"lower min_count (min_count={highest} keeps the most frequent word) "
+            "or use a larger corpus"
+            if highest >= 1
+            else "every count is 0"
+        )
+    )
 
 
 def _check_frequency_order(vocab: Vocab) -> None:
