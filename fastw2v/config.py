@@ -4,7 +4,13 @@ Every parameter out of range raises :class:`ParameterError` (a :class:`ValueErro
 message names the parameter, the allowed range and the value; a wrong type raises
 :class:`TypeError`.
 
-Notes on two of :class:`TrainConfig`'s parameters:
+Notes on three of :class:`TrainConfig`'s parameters:
+
+``max_vocab_size``: past the bound, the words seen at most ``t`` times so far are forgotten
+(``t`` = 1, 2, ... as word2vec.c's ``ReduceVocab``), so counts become approximate (a
+forgotten word that comes back starts again from zero) and counting runs in one thread, in
+Python. None: exact counts, counted in C in ``workers`` threads (the same vocabulary for
+any thread count).
 
 ``kernel``: "batched" shares one set of noise words across a window and updates all its
 pairs at once (pWord2Vec), in blocks of at most 10 context words each with its own noise
@@ -333,11 +339,9 @@ class TrainConfig:
     min_count : int
         Words seen fewer times are dropped from the vocabulary.
     max_vocab_size : int or None
-        Bound on distinct words held while counting: past it, the words seen at most ``t``
-        times so far are forgotten (``t`` = 1, 2, ... as word2vec.c's ``ReduceVocab``), so
-        counts become approximate (a forgotten word that comes back starts again from
-        zero) and counting runs in one thread, in Python. None: exact counts, counted in C
-        in ``workers`` threads (the same vocabulary for any thread count).
+        Bound on distinct words held while counting; counts become approximate and
+        counting runs in one thread (the module's notes). None: exact, in C, ``workers``
+        threads.
     max_final_vocab : int or None
         Keep at most this many of the most frequent words.
     epochs : int
