@@ -339,19 +339,16 @@ class TrainConfig:
     min_count : int
         Words seen fewer times are dropped from the vocabulary.
     max_vocab_size : int or None
-        Bound on distinct words held while counting; counts become approximate and
-        counting runs in one thread (the module's notes). None: exact, in C, ``workers``
-        threads.
+        Bound on distinct words held while counting (approximate counts, one thread: the
+        module's notes); None: exact.
     max_final_vocab : int or None
         Keep at most this many of the most frequent words.
     epochs : int
         Passes over the corpus.
     workers : int or None
-        Training (and counting) threads; None uses all available cores (honouring
-        ``OMP_NUM_THREADS``).
+        Training and counting threads; None: all available cores (``OMP_NUM_THREADS``).
     seed : int
-        Seed of the initial vectors and of every thread's random numbers. With one
-        worker, equal seeds give byte-identical vectors.
+        Seed of every random number; one worker and equal seeds: identical vectors.
     max_sentence_length : int
         Longer sentences (or lines) are split into pieces of this many words; no word is lost.
     batch_words : int
