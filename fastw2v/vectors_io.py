@@ -90,8 +90,8 @@ class VectorFiles:
             For a malformed, truncated or inconsistent file: the message names the file,
             the line (text) or vector number (binary) and what was expected there.
         """
-        words, vectors = formats.read_word2vec(path, binary, limit, unicode_errors, no_header)
-        return cls(words, vectors)
+        keys, vectors = formats.read_word2vec_keys(path, binary, limit, unicode_errors, no_header)
+        return cls._from_keys(keys, vectors)
 
     def save(self, path: PathLike) -> None:
         """Write the native format: a directory holding ``vectors.npy`` and ``vocab.tsv``.
@@ -151,16 +151,19 @@ class VectorFiles:
         vectors_path = directory / _NATIVE_VECTORS
         vectors = formats.load_npy(vectors_path, mmap)
         vocab_path = directory / _NATIVE_VOCAB
-        words, counts = formats.read_native_vocab(vocab_path)
-        if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
+        keys, counts = formats.read_native_keys(vocab_path)
+        n = len(keys)
+        if vectors.ndim != 2 or vectors.shape[0] != n or vectors.dtype != np.float32:
             raise ValueError(
                 f"{directory}: {_NATIVE_VECTORS} holds {vectors.dtype} {vectors.shape} "
-                f"but {_NATIVE_VOCAB} "
-                f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
+                f"but {_NATIVE_VOCAB} lists {n} words; expected float32 ({n}, dim)"
             )
-        formats.check_native_finite(vectors, words, vectors_path)
+        word_at = keys.__getitem__ if isinstance(keys, list) else keys.key_at
+        formats.check_native_finite(vectors, word_at, vectors_path)
         try:
-            return cls(words, vectors, counts)
+            if isinstance(keys, list):
+                return cls(keys, vectors, counts)
+            return cls._from_keys(keys, vectors, counts)
         except ValueError as exc:
             raise ValueError(f"{vocab_path}: {exc}") from None
 
