@@ -97,6 +97,40 @@ int64_t fw2v_keys_find(const char *blob, const int64_t *starts, const uint64_t *
     }
 }
 
+/* Python's whitespace: ASCII 9-13, 28-32 and, beyond ASCII, U+0085, U+00A0, U+1680,
+ * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 (str.isspace()). */
+static int utf8_space_at(const unsigned char *p, const unsigned char *end)
+{
+    if (p[0] == 0xC2) return p + 1 < end && (p[1] == 0x85 || p[1] == 0xA0);
+    if (p + 2 >= end) return 0;
+    if (p[0] == 0xE1) return p[1] == 0x9A && p[2] == 0x80;
+    if (p[0] == 0xE3) return p[1] == 0x80 && p[2] == 0x80;
+    if (p[0] != 0xE2) return 0;
+    if (p[1] == 0x81) return p[2] == 0x9F;
+    return p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF);
+}
+
+int fw2v_blob_has_space(const char *blob, int64_t len)
+{
+    const unsigned char *p = (const unsigned char *)blob, *end = p + len;
+    int at_start = 1; /* of a word: a '\n' here ends an empty one */
+    for (; p < end; p++) {
+        const unsigned char c = *p;
+        if (c == '\n') {
+            if (at_start) return 1;
+            at_start = 1;
+            continue;
+        }
+        at_start = 0;
+        if (c < 0x80) {
+            if ((c >= 9 && c <= 13) || (c >= 28 && c <= 32)) return 1;
+        } else if (c >= 0xC2 && utf8_space_at(p, end)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A count of 1-18 ASCII digits, at most max_count: 0 and *out set, or -1. */
 static int parse_count(const char *s, const char *e, int64_t max_count, int64_t *out)
 {

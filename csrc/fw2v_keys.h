@@ -31,6 +31,11 @@ int64_t fw2v_keys_build(const char *blob, const int64_t *starts, int64_t n, uint
 int64_t fw2v_keys_find(const char *blob, const int64_t *starts, const uint64_t *table,
                        uint64_t size, const char *key, int64_t len);
 
+/* 1 if a word of the valid UTF-8 blob[0:len) (each word followed by '\n') is empty or
+ * holds a character that Python's str.isspace() calls whitespace, else 0: whether the
+ * words can be written in a word2vec file as they are. */
+int fw2v_blob_has_space(const char *blob, int64_t len);
+
 /* The native vocab.tsv (`word<TAB>count` or `word` lines) in one pass: the words copied to
  * words_out (each followed by '\n'; room for len + 1 bytes), starts (room for the lines + 1)
  * and, when the lines have counts, counts. Returns the number of words, or -1 when the file

@@ -254,6 +254,7 @@ cdef extern from "fw2v_keys.h" nogil:
                             uint64_t *table, uint64_t size, int64_t *first)
     int64_t fw2v_keys_find(const char *blob, const int64_t *starts, const uint64_t *table,
                            uint64_t size, const char *key, int64_t len)
+    int fw2v_blob_has_space(const char *blob, int64_t len)
     int64_t fw2v_native_vocab(const char *data, int64_t len, int64_t max_count,
                               char *words_out, int64_t *starts, int64_t *counts,
                               int *has_counts)
@@ -314,6 +315,17 @@ cdef class KeyTable:
     def nbytes(self) -> int:
         """Bytes of the table itself (the blob and offsets are the caller's)."""
         return self.table.nbytes
+
+
+def blob_has_space(bytes blob not None) -> bool:
+    """Whether a word of a valid UTF-8 blob (each word followed by b'\\n') is empty or
+    holds whitespace (as ``str.isspace`` says): then it cannot be written as it is."""
+    cdef const char *p = PyBytes_AS_STRING(blob)
+    cdef int64_t n = PyBytes_GET_SIZE(blob)
+    cdef int found
+    with nogil:
+        found = fw2v_blob_has_space(p, n)
+    return bool(found)
 
 
 def native_vocab(const unsigned char[::1] data, int64_t max_count):

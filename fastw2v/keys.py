@@ -124,6 +124,12 @@ class Keys:
         start, end = int(self._starts[row]), int(self._starts[row + 1]) - 1  # type: ignore[index]
         return self._blob[start:end].decode("utf-8")  # type: ignore[index]
 
+    def blob(self, count: int) -> tuple[bytes, np.ndarray] | None:
+        """The first ``count`` words as ``(blob, starts)`` while the keys are lazy, else None."""
+        if self._blob is None or self._starts is None:
+            return None
+        return self._blob, self._starts[: count + 1]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # The table is rebuilt on loading (it is fast, and not worth a pickle's bytes).
         if self._blob is not None and self._index is None:

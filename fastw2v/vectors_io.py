@@ -12,6 +12,7 @@ import numpy as np
 
 from fastw2v import formats
 from fastw2v._atomic import atomic_write
+from fastw2v.keys import Keys
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -26,6 +27,7 @@ class VectorFiles:
     words: list[str]
     vectors: np.ndarray
     counts: np.ndarray | None
+    _keys: Keys
 
     def save_word2vec_format(
         self, path: PathLike, binary: bool = False, limit: int | None = None
@@ -51,6 +53,11 @@ class VectorFiles:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
+        lazy = self._keys.blob(count)  # a file's words, written without making str objects
+        encoded = None if lazy is None else formats.writable_blob(*lazy)
+        if encoded is not None:
+            formats.write_word2vec(path, [], self.vectors[:count], binary, encoded=encoded)
+            return
         words = [str(w) for w in self.words[:count]]  # int keys as decimals
         formats.write_word2vec(path, words, self.vectors[:count], binary)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +207,26 @@ def test_non_finite_value_names_the_word_of_lazy_keys(tmp_path: Path, binary: bo
     where = "vector 2" if binary else "line 3"
     with pytest.raises(ValueError, match=f"{where} \\(word '日本'\\): NaN or infinite"):
         KeyedVectors.load_word2vec_format(path)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_lazy_keys_write_the_same_bytes_and_refuse_the_same_words(
+    tmp_path: Path, binary: bool
+) -> None:
+    rng = np.random.default_rng(5)
+    words = _vocab(rng, 200)
+    kv = KeyedVectors(words, rng.standard_normal((len(words), DIM)).astype(np.float32))
+    lazy = _lazy(tmp_path, kv, "bin")
+    kv.save_word2vec_format(tmp_path / "eager", binary=binary, limit=150)
+    lazy.save_word2vec_format(tmp_path / "lazy", binary=binary, limit=150)
+    assert lazy._keys.lazy, "writing must not build the list"
+    assert (tmp_path / "lazy").read_bytes() == (tmp_path / "eager").read_bytes()
+    # A binary file's word may hold a tab or U+3000, which a word2vec file cannot write.
+    for odd in ("a\tb", "x\u3000y"):
+        body = b"".join(w.encode() + b" " + bytes(4 * DIM) + b"\n" for w in ["ok", odd])
+        (tmp_path / "odd.bin").write_bytes(f"2 {DIM}\n".encode() + body)
+        odd_kv = KeyedVectors.load_word2vec_format(tmp_path / "odd.bin")
+        assert odd_kv._keys.lazy and odd in odd_kv
+        with pytest.raises(ValueError, match=re.escape(f"cannot write word {odd!r}")):
+            odd_kv.save_word2vec_format(tmp_path / "out", binary=binary)
+        odd_kv.save_word2vec_format(tmp_path / "out", binary=binary, limit=1)  # "ok" only
