@@ -48,8 +48,9 @@ class Keys:
     """The keys in row order (:attr:`words`), their rows (:attr:`key_to_index`), look-ups.
 
     Build with :meth:`from_list` (checked and indexed at once) or :meth:`from_blob` (lazy:
-    the list and the dict are made when first asked for). Not thread-safe while the lazy
-    list or dict is being made, as a dict filled by two threads would not be either.
+    the list and the dict are made when first asked for). Look-ups from several threads
+    are safe, as a dict's are, also while one of them makes the list or the dict (two
+    threads asking at once may both make it; either result is the same).
     """
 
     def __init__(
@@ -107,22 +108,23 @@ class Keys:
 
     def find(self, key: Any) -> int:
         """Row of ``key``, or -1; TypeError for an unhashable key, as a dict raises."""
-        if self._index is not None:
-            return self._index.get(key, -1)
+        table = self._table  # read once: another thread may make the dict and drop it
+        if table is None:  # a list's keys, or the dict made since (set before the drop)
+            return self._index.get(key, -1)  # type: ignore[union-attr]
         if isinstance(key, str):
-            return int(self._table.find(key))
+            return int(table.find(key))
         hash(key)  # a list raises TypeError here as it did in the dict
         return -1
 
     def key_at(self, row: int) -> Any:
         """The key of one row, without making the whole list."""
-        if self._words is not None:
-            return self._words[row]
+        blob, starts = self._blob, self._starts  # read once, as in find
+        if blob is None or starts is None:
+            return self.words[row]
         if not -self._n <= row < self._n:
             raise IndexError(f"row {row} out of range for {self._n} keys")
         row %= self._n
-        start, end = int(self._starts[row]), int(self._starts[row + 1]) - 1  # type: ignore[index]
-        return self._blob[start:end].decode("utf-8")  # type: ignore[index]
+        return blob[int(starts[row]) : int(starts[row + 1]) - 1].decode("utf-8")
 
     def blob(self, count: int) -> tuple[bytes, np.ndarray] | None:
         """The first ``count`` words as ``(blob, starts)`` while the keys are lazy, else None."""

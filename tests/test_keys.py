@@ -230,3 +230,27 @@ def test_lazy_keys_write_the_same_bytes_and_refuse_the_same_words(
         with pytest.raises(ValueError, match=re.escape(f"cannot write word {odd!r}")):
             odd_kv.save_word2vec_format(tmp_path / "out", binary=binary)
         odd_kv.save_word2vec_format(tmp_path / "out", binary=binary, limit=1)  # "ok" only
+
+
+def test_look_ups_from_threads_while_one_makes_the_dict(tmp_path: Path) -> None:
+    import threading
+
+    words = [f"w{i}" for i in range(20_000)]
+    kv = KeyedVectors(words, np.zeros((len(words), 2), np.float32))
+    lazy = _lazy(tmp_path, kv, "bin")
+    errors: list[BaseException] = []
+
+    def look() -> None:
+        try:
+            for i in range(0, len(words), 7):
+                assert lazy.index_of(words[i]) == i and lazy._key_at(i) == words[i]
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=look) for _ in range(3)]
+    for t in threads:
+        t.start()
+    lazy.key_to_index  # noqa: B018  # drops the table while the others look up
+    for t in threads:
+        t.join()
+    assert not errors and not lazy._keys.lazy
