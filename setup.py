@@ -121,7 +121,11 @@ extensions = [
         ["csrc/fw2v_phrases.c", "csrc/fw2v_tokenize.c"],
         ["csrc/fw2v_phrases.h", "csrc/fw2v_tokenize.h", "csrc/fw2v_utf8.h"],
     ),
-    _extension("_vecio", ["csrc/fw2v_vecio.c", "csrc/fw2v_sigbus.c"], ["csrc/fw2v_vecio.h"]),
+    _extension(
+        "_vecio",
+        ["csrc/fw2v_vecio.c", "csrc/fw2v_keys.c", "csrc/fw2v_sigbus.c"],
+        ["csrc/fw2v_vecio.h", "csrc/fw2v_keys.h"],
+    ),
     _extension("_ids", ["csrc/fw2v_ids.c"], ["csrc/fw2v_ids.h"]),
     _extension("_graph", ["csrc/fw2v_walk.c"], ["csrc/fw2v_walk.h"]),
 ]

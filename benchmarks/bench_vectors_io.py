@@ -6,6 +6,9 @@ in the same run: `cat FILE > /dev/null` (the file is in the page cache: the copy
 fastw2v's read and write, gensim's `load_word2vec_format` and the native format's load.
 Every read runs in its own child process, whose peak RSS comes from `wait4`, set beside
 the matrix's own size. Seconds are the best of --repeats (gensim and the fsync'd write: one run).
+fastw2v's children also time, after the read, a first ``kv[word]`` and a first
+``kv.key_to_index`` (the list and dict that lazily loaded keys make on first use); their
+peak RSS is the one at the read's return, before that.
 
     python benchmarks/bench_vectors_io.py results.md
     python benchmarks/bench_vectors_io.py results.md --words 300000 --no-big   # quick
@@ -41,6 +44,17 @@ else:
         kv = KeyedVectors.load_word2vec_format(path, binary=binary)
     n = len(kv)
 seconds = time.perf_counter() - start
+extra = {}
+if kind in ("fastw2v", "native"):  # what the lazy keys defer, paid on first use
+    import resource
+    extra["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the read's peak
+    word = kv._key_at(n // 2)
+    start = time.perf_counter()
+    kv[word]
+    extra["lookup"] = time.perf_counter() - start
+    start = time.perf_counter()
+    kv.key_to_index  # the list of words and the dict, as gensim-style code asks for them
+    extra["dict"] = time.perf_counter() - start
 if kind == "write":
     if sys.argv[5] == "0":  # formatting and writing to the page cache, no fsync
         import fastw2v.formats
@@ -48,7 +62,7 @@ if kind == "write":
     start = time.perf_counter()
     kv.save_word2vec_format(sys.argv[4], binary=binary)
     seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "rows": n}))
+print(json.dumps({"seconds": seconds, "rows": n, **extra}))
 """
 
 # Ceilings: a matrix of the same size allocated and written once (what any reader pays for
@@ -92,15 +106,21 @@ def _copy_fsync(path: Path) -> float:
     return seconds
 
 
-def _child(args: list[str]) -> tuple[float, float]:
-    """``(seconds reported, peak RSS in MiB)`` of one child run."""
+def _child(args: list[str], extra: dict | None = None) -> tuple[float, float]:
+    """``(seconds reported, peak RSS in MiB)`` of one child run; the other figures it
+    reports (first look-up, dict on first use) go to ``extra``, the best of each kept."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), *sys.path])}
     proc = subprocess.Popen([sys.executable, "-c", _CHILD, *args], stdout=subprocess.PIPE, env=env)
     out = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"child {args} failed")
-    return json.loads(out)["seconds"], usage.ru_maxrss / 1024
+    report = json.loads(out)
+    for key in ("lookup", "dict"):
+        if extra is not None and key in report:
+            extra[key] = min(extra.get(key, float("inf")), report[key])
+    # The read's own peak when the child reports it (before it builds key_to_index).
+    return report["seconds"], report.get("rss_kib", usage.ru_maxrss) / 1024
 
 
 def _baseline() -> dict:
@@ -117,8 +137,8 @@ def _baseline() -> dict:
     }
 
 
-def _best(args: list[str], repeats: int) -> tuple[float, float]:
-    runs = [_child(args) for _ in range(repeats)]
+def _best(args: list[str], repeats: int, extra: dict | None = None) -> tuple[float, float]:
+    runs = [_child(args, extra) for _ in range(repeats)]
     return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
@@ -195,13 +215,13 @@ def _row(name: str, path: Path, binary: bool, dim: int, args, gensim: bool) -> d
     rows = int(name.split(" × ")[0].split()[-1].replace(",", ""))
     row["touch"] = _touch(rows, dim, args.repeats)
     if name.startswith("native"):
-        row["read"], row["rss"] = _best(["native", str(path), "0", "1"], args.repeats)
+        row["read"], row["rss"] = _best(["native", str(path), "0", "1"], args.repeats, row)
         row["read_copy"], row["rss_copy"] = _best(["native", str(path), "0", "0"], args.repeats)
         return row
-    row["read"], row["rss"] = _best(["fastw2v", str(path), "1" if binary else "0"], args.repeats)
+    b = "1" if binary else "0"
+    row["read"], row["rss"] = _best(["fastw2v", str(path), b], args.repeats, row)
     if not name.endswith(".gz"):
         out = path.with_name(path.name + ".out")
-        b = "1" if binary else "0"
         row["write"], _ = _best(["write", str(path), b, str(out), "1"], 1)
         row["write_nosync"], _ = _best(["write", str(path), b, str(out), "0"], args.repeats)
         out.unlink()
@@ -215,6 +235,10 @@ def _cell(row: dict, key: str, fmt: str = "{:.3f}") -> str:
     return fmt.format(row[key]) if key in row else "—"
 
 
+def _ms(row: dict, key: str) -> str:
+    return f"{1000 * row[key]:.3f}" if key in row else "—"
+
+
 def _ratio(row: dict, a: str, b: str) -> str:
     return f"{row[a] / row[b]:.1f}×" if row.get(a) and row.get(b) else "—"
 
@@ -224,14 +248,16 @@ def _markdown(rows: list[dict], header: str) -> str:
         header,
         "",
         "| file | MB | cat s | matrix alloc+touch s | fastw2v read s | read ÷ cat "
-        "| peak RSS MB | write s (fsync) | copy+fsync s | write s (no fsync) | write ÷ cat "
+        "| peak RSS MB | first look-up ms | key_to_index on first use s "
+        "| write s (fsync) | copy+fsync s | write s (no fsync) | write ÷ cat "
         "| gensim read s | gensim RSS MB | gensim ÷ fastw2v |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['file']} | {r['MB']:,.0f} | {r['cat']:.3f} | {_cell(r, 'touch')} "
             f"| {_cell(r, 'read')} | {_ratio(r, 'read', 'cat')} | {_cell(r, 'rss', '{:,.0f}')} "
+            f"| {_ms(r, 'lookup')} | {_cell(r, 'dict')} "
             f"| {_cell(r, 'write')} | {_cell(r, 'copy_fsync')} | {_cell(r, 'write_nosync')} "
             f"| {_ratio(r, 'write_nosync', 'cat')} | {_cell(r, 'gensim', '{:.2f}')} "
             f"| {_cell(r, 'gensim_rss', '{:,.0f}')} | {_ratio(r, 'gensim', 'read')} |"
@@ -240,7 +266,7 @@ def _markdown(rows: list[dict], header: str) -> str:
             lines.append(
                 f"| {r['file']} (mmap=False) | {r['MB']:,.0f} | {r['cat']:.3f} "
                 f"| {_cell(r, 'touch')} | {r['read_copy']:.3f} | {_ratio(r, 'read_copy', 'cat')} "
-                f"| {r['rss_copy']:,.0f} | — | — | — | — | — | — | — |"
+                f"| {r['rss_copy']:,.0f} | — | — | — | — | — | — | — | — | — |"
             )
     return "\n".join(lines) + "\n"
 

@@ -448,42 +448,6 @@ int64_t fw2v_count_lines(const char *buf, int64_t len, int final_partial)
     return n + (final_partial && pos < len);
 }
 
-/* 1 if two words have the same bytes, 0 if not, -1 out of memory: open addressing on
- * FNV-1a hashes, comparing the bytes on a hash match. */
-int fw2v_words_have_duplicate(const fw2v_words_t *w)
-{
-    if (w->n < 2) return 0;
-    uint64_t size = 1;
-    while (size < 2 * (uint64_t)w->n) size *= 2;
-    uint32_t *table = calloc((size_t)size, sizeof(uint32_t)); /* row + 1, 0 = empty */
-    if (!table || w->n >= UINT32_MAX) {
-        free(table);
-        return -1;
-    }
-    int found = 0;
-    for (int64_t i = 0; i < w->n && !found; i++) {
-        int64_t start = i ? w->ends[i - 1] + 1 : 0, len = w->ends[i] - start;
-        const unsigned char *p = (const unsigned char *)w->bytes + start;
-        uint64_t h = UINT64_C(1469598103934665603);
-        for (int64_t k = 0; k < len; k++) h = (h ^ p[k]) * UINT64_C(1099511628211);
-        for (uint64_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
-            uint32_t other = table[slot];
-            if (!other) {
-                table[slot] = (uint32_t)(i + 1);
-                break;
-            }
-            int64_t j = other - 1;
-            int64_t ostart = j ? w->ends[j - 1] + 1 : 0;
-            if (w->ends[j] - ostart == len && !memcmp(w->bytes + ostart, p, (size_t)len)) {
-                found = 1;
-                break;
-            }
-        }
-    }
-    free(table);
-    return found;
-}
-
 /* ------------------------------------------------------------------ writers */
 
 int64_t fw2v_binary_bound(const int64_t *starts, int64_t r0, int64_t r1, int64_t dim)

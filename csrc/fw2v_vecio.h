@@ -72,9 +72,6 @@ int fw2v_read_text(fw2v_vecreader_t *r, const char *buf, int64_t len, int final,
 int fw2v_read_text_parallel(fw2v_vecreader_t *r, const char *buf, int64_t len, int final,
                             int threads, int64_t *consumed, int64_t *detail);
 
-/* 1 if two collected words have the same bytes, 0 if not, -1 out of memory. */
-int fw2v_words_have_duplicate(const fw2v_words_t *w);
-
 /* One value as the text reader parses it: 1 and *out set, or 0 when the grammar (a subset of
  * Python's float()) does not cover text[0:len). */
 int fw2v_parse_float32(const char *text, int64_t len, float *out);

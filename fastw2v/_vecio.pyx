@@ -8,7 +8,8 @@ blocks, the errors' wording). The writers format blocks of rows into a caller's 
 
 import numpy as np
 
-from libc.stdint cimport int64_t
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from libc.stdint cimport int64_t, uint64_t
 
 cdef extern from "fw2v_vecio.h" nogil:
     enum:
@@ -56,7 +57,6 @@ cdef extern from "fw2v_vecio.h" nogil:
     int fw2v_format_g9(float value, char *out)
     int64_t fw2v_first_nonfinite(const float *rows, int64_t n_rows, int64_t dim, int threads)
     int fw2v_sigbus_note(const char *path)
-    int fw2v_words_have_duplicate(const fw2v_words_t *w)
 
 MORE = FW2V_VEC_MORE
 FULL = FW2V_VEC_FULL
@@ -119,15 +119,6 @@ cdef class VecReader:
             raise RuntimeError("matrix full")
         if fw2v_vecreader_add_row(&self.r, _EMPTY, 0):
             raise MemoryError("out of memory collecting the words")
-
-    def has_duplicate(self) -> bool:
-        """Whether two of the collected words have the same bytes."""
-        cdef int found
-        with nogil:
-            found = fw2v_words_have_duplicate(&self.r.words)
-        if found < 0:
-            raise MemoryError("out of memory checking the words for duplicates")
-        return bool(found)
 
     def words(self):
         """``(joined, ends, has_sep)``: the words' bytes each followed by b'\\n', their ends."""
@@ -255,3 +246,106 @@ def index_of_words(list words) -> dict:
     for i in range(len(words)):
         out[words[i]] = i
     return out
+
+
+cdef extern from "fw2v_keys.h" nogil:
+    uint64_t fw2v_keys_slots(int64_t n)
+    int64_t fw2v_keys_build(const char *blob, const int64_t *starts, int64_t n,
+                            uint64_t *table, uint64_t size, int64_t *first)
+    int64_t fw2v_keys_find(const char *blob, const int64_t *starts, const uint64_t *table,
+                           uint64_t size, const char *key, int64_t len)
+    int fw2v_blob_has_space(const char *blob, int64_t len)
+    int64_t fw2v_native_vocab(const char *data, int64_t len, int64_t max_count,
+                              char *words_out, int64_t *starts, int64_t *counts,
+                              int *has_counts)
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
+
+
+cdef class KeyTable:
+    """A hash index over words kept as one UTF-8 blob (csrc/fw2v_keys.c).
+
+    Word ``i`` is ``blob[starts[i]:starts[i + 1] - 1]``. Building it finds the first
+    repeated word: :attr:`duplicate` is its row (-1 when the words are distinct) and
+    :attr:`duplicate_of` the earlier row with the same bytes; the table then stops
+    there and is not for look-ups.
+    """
+
+    cdef bytes blob
+    cdef object starts, table
+    cdef const char *b
+    cdef const int64_t *s
+    cdef const uint64_t *t
+    cdef uint64_t size
+    cdef readonly int64_t n, duplicate, duplicate_of
+
+    def __cinit__(self, bytes blob not None, starts not None):
+        cdef const int64_t[::1] sv = starts
+        cdef int64_t n = sv.shape[0] - 1, i
+        if n < 0 or n >= 0xFFFFFFFF:
+            raise ValueError(f"a key table holds 0 to 2**32 - 2 words, got {n}")
+        if sv[0] != 0 or sv[n] != PyBytes_GET_SIZE(blob):
+            raise ValueError("word offsets do not span the blob")
+        for i in range(n):
+            if sv[i + 1] <= sv[i]:
+                raise ValueError(f"word offsets are not increasing at {i}")
+        self.blob, self.starts, self.n = blob, starts, n
+        self.b, self.s = PyBytes_AS_STRING(blob), &sv[0]
+        self.size = fw2v_keys_slots(n)
+        self.table = np.zeros(self.size, dtype=np.uint64)
+        cdef uint64_t[::1] tv = self.table
+        self.t = &tv[0]
+        cdef int64_t first = -1, dup
+        with nogil:
+            dup = fw2v_keys_build(self.b, self.s, n, &tv[0], self.size, &first)
+        self.duplicate, self.duplicate_of = dup, first
+
+    def find(self, str key not None) -> int:
+        """Row of ``key``, or -1 (a key holding a lone surrogate is in no UTF-8 blob)."""
+        cdef Py_ssize_t length
+        cdef const char *p
+        try:
+            p = PyUnicode_AsUTF8AndSize(key, &length)
+        except UnicodeEncodeError:
+            return -1
+        return fw2v_keys_find(self.b, self.s, self.t, self.size, p, length)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the table itself (the blob and offsets are the caller's)."""
+        return self.table.nbytes
+
+
+def blob_has_space(bytes blob not None) -> bool:
+    """Whether a word of a valid UTF-8 blob (each word followed by b'\\n') is empty or
+    holds whitespace (as ``str.isspace`` says): then it cannot be written as it is."""
+    cdef const char *p = PyBytes_AS_STRING(blob)
+    cdef int64_t n = PyBytes_GET_SIZE(blob)
+    cdef int found
+    with nogil:
+        found = fw2v_blob_has_space(p, n)
+    return bool(found)
+
+
+def native_vocab(const unsigned char[::1] data, int64_t max_count):
+    """``(blob, starts, counts or None)`` of a native vocab.tsv's bytes, or None when a
+    line is outside the plain grammar (the caller's line reader then names it)."""
+    cdef int64_t length = data.shape[0]
+    cdef const char *p = <const char *>&data[0] if length else _EMPTY
+    cdef int64_t lines = 1
+    with nogil:
+        lines += fw2v_count_lines(p, length, 0)
+    out = np.empty(length + 1, dtype=np.uint8)
+    starts = np.empty(lines + 1, dtype=np.int64)
+    counts = np.empty(lines, dtype=np.int64)
+    cdef unsigned char[::1] ov = out
+    cdef int64_t[::1] sv = starts, cv = counts
+    cdef int has_counts = 0
+    cdef int64_t n
+    with nogil:
+        n = fw2v_native_vocab(p, length, max_count, <char *>&ov[0], &sv[0], &cv[0], &has_counts)
+    if n < 0:
+        return None
+    blob = out[: sv[n]].tobytes()
+    return blob, starts[: n + 1].copy(), counts[:n].copy() if has_counts else None

@@ -13,7 +13,7 @@ import mmap
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import numpy as np
 
 from fastw2v import _blocks, _vecio
 from fastw2v._atomic import atomic_write
+from fastw2v.keys import Keys, blob_words
 from fastw2v.tables import MAX_COUNT
 
 _WHITESPACE = re.compile(r"\s")
@@ -219,9 +220,25 @@ def read_word2vec(
 ) -> tuple[list[str], np.ndarray]:
     """Read a word2vec text or binary file, plain or gzip/bz2/xz: ``(words, vectors)``.
 
+    :func:`read_word2vec_keys` with the words as a list.
+    """
+    keys, vectors = read_word2vec_keys(path, binary, limit, unicode_errors, no_header)
+    return keys.words, vectors
+
+
+def read_word2vec_keys(
+    path: str | os.PathLike[str],
+    binary: bool | None = None,
+    limit: int | None = None,
+    unicode_errors: str = "strict",
+    no_header: bool | None = None,
+) -> tuple[Keys, np.ndarray]:
+    """Read a word2vec text or binary file, plain or gzip/bz2/xz: ``(keys, vectors)``.
+
     The C reader fills the matrix in blocks without the GIL (a plain file is memory-mapped
     and the pages read are released, a compressed one is decompressed a block at a time),
-    so memory is the matrix and the words. See
+    so memory is the matrix and the words. The keys are lazy (:mod:`fastw2v.keys`) in the
+    usual case: strict UTF-8, distinct words, every line in the C reader's grammar. See
     :meth:`fastw2v.vectors.KeyedVectors.load_word2vec_format` for the parameters;
     ``no_header=None`` reads a header-less (GloVe) text file when its first line is a
     record rather than a ``V D`` header.
@@ -241,15 +258,17 @@ def read_word2vec(
         reading = _Reading(blocks, lay, matrix, path, unicode_errors)
         # With a limit the rest of the file is not looked at, so it is not checked either.
         reading.run(wanted, check_rest=limit is None)
-        words = reading.words()
+        keys = reading.lazy_keys()
+        words = reading.words() if keys is None else []
     finally:
         blocks.close()
+    if keys is not None:
+        reading.check_finite(keys.key_at)
+        return keys, matrix[: len(keys)]
     vectors = matrix[: len(words)]
-    reading.check_finite(words)
-    # Strict UTF-8 maps distinct bytes to distinct words: the bytes' check (C) suffices.
-    if unicode_errors == "strict" and not reading.odd_words and not reading.reader.has_duplicate():
-        return words, vectors
-    return drop_duplicates(words, vectors, path)
+    reading.check_finite(words.__getitem__)
+    words, vectors = drop_duplicates(words, vectors, path)
+    return Keys.from_list(words), vectors
 
 
 class _Reading:
@@ -384,6 +403,20 @@ class _Reading:
                 f"promised {n} vectors but the file holds more lines"
             )
 
+    def lazy_keys(self) -> Keys | None:
+        """The words as lazy :class:`Keys`, or None outside the usual case (see
+        :func:`read_word2vec_keys`): the caller then decodes them with :meth:`words`."""
+        if self.errors != "strict" or self.odd_words:
+            return None
+        joined, ends, has_sep = self.reader.words()
+        if has_sep:
+            return None
+        try:
+            joined.decode("utf-8")  # validated at C speed; the error is worded by words()
+        except UnicodeDecodeError:
+            return None
+        return Keys.from_blob(joined, np.concatenate(([0], ends + 1)))
+
     def words(self) -> list[str]:
         """The words read so far, decoded at once (one by one where a word holds b'\\n')."""
         joined, ends, has_sep = self.reader.words()
@@ -417,13 +450,13 @@ class _Reading:
                 message = f"{self.path}, line {line}: invalid UTF-8 ({exc.reason})"
             raise ValueError(message) from None
 
-    def check_finite(self, words: list[str]) -> None:
+    def check_finite(self, word_at: Callable[[int], str]) -> None:
         rows = [row for row in (self.reader.first_nonfinite, self.odd_nonfinite) if row >= 0]
         if rows:
             row = min(rows)
             where = f"vector {row + 1}" if self.lay.binary else f"line {row + self.lay.first_line}"
             raise ValueError(
-                f"{self.path}, {where} (word {words[row]!r}): NaN or infinite value; "
+                f"{self.path}, {where} (word {word_at(row)!r}): NaN or infinite value; "
                 "expected finite numbers"
             )
 
@@ -465,12 +498,26 @@ def default_threads() -> int:
 _BLOCK_BYTES = 16 << 20  # formatted bytes per block written
 
 
+def writable_blob(blob: bytes, starts: np.ndarray) -> tuple[bytes, np.ndarray] | None:
+    """:func:`encode_words`'s result for the words of a blob (valid UTF-8, each followed by
+    b'\\n', as lazy keys hold them), or None when a word is empty or holds whitespace: the
+    caller then encodes the list, and its check names the word. One pass in C instead of
+    millions of str objects."""
+    if len(starts) < 2:
+        return None
+    words = blob[: int(starts[-1])]
+    if _vecio.blob_has_space(words):
+        return None
+    return words[:-1], np.ascontiguousarray(starts, dtype=np.int64)
+
+
 def write_word2vec(
     path: str | os.PathLike[str],
     words: Sequence[str],
     vectors: np.ndarray,
     binary: bool,
     threads: int | None = None,
+    encoded: tuple[bytes, np.ndarray] | None = None,
 ) -> None:
     """Write ``words`` and ``vectors`` (one row each) in the word2vec format, atomically.
 
@@ -478,12 +525,14 @@ def write_word2vec(
     little-endian float32 and a newline (as word2vec.c writes it). Text: the header, then
     ``word v1 ... vD`` per line, each value byte-identical to ``"%.9g" % value`` (nine
     significant digits: enough to read back the identical float32), formatted in C over
-    ``threads`` OpenMP threads (default: all cores, or ``OMP_NUM_THREADS``).
+    ``threads`` OpenMP threads (default: all cores, or ``OMP_NUM_THREADS``). ``encoded``:
+    the words already encoded (:func:`writable_blob`), ``words`` then unused.
     """
     rows = np.ascontiguousarray(vectors, dtype=np.float32)
-    if rows.ndim != 2 or rows.shape[0] != len(words):
-        raise ValueError(f"{len(words)} words but vectors of shape {rows.shape}")
-    data, starts = encode_words(words)
+    n_words = len(words) if encoded is None else len(encoded[1]) - 1
+    if rows.ndim != 2 or rows.shape[0] != n_words:
+        raise ValueError(f"{n_words} words but vectors of shape {rows.shape}")
+    data, starts = encode_words(words) if encoded is None else encoded
     n, dim = rows.shape
     threads = default_threads() if threads is None else threads
     per_row = (4 if binary else 17) * dim + 1 + (len(data) + 1) // max(n, 1)
@@ -591,6 +640,24 @@ def read_native_vocab(path: Path) -> tuple[list[str], np.ndarray | None]:
     return cells[0::2], counts
 
 
+def read_native_keys(path: Path) -> tuple[Keys | list[str], np.ndarray | None]:
+    """``(keys, counts or None)`` of a native ``vocab.tsv``, as :func:`read_native_vocab`
+    reads it, in one pass in C: lazy :class:`Keys` when the words are distinct, else the
+    list of words (the caller's constructor then names the repeated one).
+    """
+    data = path.read_bytes()
+    parsed = _vecio.native_vocab(data, MAX_COUNT)
+    if parsed is None:  # outside the plain grammar: the line reader names the line
+        return _read_vocab_lines(path)
+    blob, starts, counts = parsed
+    try:
+        blob.decode("utf-8")  # validated at C speed; only the line reader names the line
+    except UnicodeDecodeError:
+        return _read_vocab_lines(path)
+    keys = Keys.from_blob(blob, starts)
+    return (blob_words(blob, len(starts) - 1) if keys is None else keys), counts
+
+
 def _read_vocab_lines(path: Path) -> tuple[list[str], np.ndarray | None]:
     """The line-by-line reader (and reference) of :func:`read_native_vocab`."""
     words: list[str] = []
@@ -615,7 +682,7 @@ def _read_vocab_lines(path: Path) -> tuple[list[str], np.ndarray | None]:
     return words, np.array(counts, dtype=np.int64) if counts else None
 
 
-def check_native_finite(vectors: np.ndarray, words: Sequence[str], path: Path) -> None:
+def check_native_finite(vectors: np.ndarray, word_at: Callable[[int], str], path: Path) -> None:
     """Refuse a native matrix holding NaN or infinity, naming the row and its word.
 
     One pass in C over all cores (a memory-mapped matrix is read from the page cache).
@@ -625,7 +692,7 @@ def check_native_finite(vectors: np.ndarray, words: Sequence[str], path: Path) -
     row = _vecio.first_nonfinite(vectors, default_threads())
     if row >= 0:
         raise ValueError(
-            f"{path}: row {row} (word {words[row]!r}) holds a NaN or an infinite value; "
+            f"{path}: row {row} (word {word_at(row)!r}) holds a NaN or an infinite value; "
             "expected finite numbers"
         )
 

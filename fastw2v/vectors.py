@@ -18,7 +18,8 @@ from typing import Any, Union, overload
 
 import numpy as np
 
-from fastw2v import _vecio, scoring
+from fastw2v import scoring
+from fastw2v.keys import Keys
 from fastw2v.similarity import cosmul_scores, top_k
 from fastw2v.vectors_io import EmbeddingExport, VectorFiles
 from fastw2v.vectors_query import Term, VectorQueries, is_key
@@ -26,25 +27,6 @@ from fastw2v.vectors_query import Term, VectorQueries, is_key
 __all__ = ["KeyedVectors", "Term", "cosmul_scores", "load_vectors", "top_k"]
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-def _index_words(words: list[Any], int_keys: bool = False) -> dict[Any, int]:
-    """Row of each key: one C-speed pass for the usual case (millions of words read from a
-    file); the Python loop runs only to name a key of the wrong type or a repeated one."""
-    try:
-        index: dict[Any, int] = _vecio.index_of_words(words)  # sized once
-    except TypeError:  # an unhashable "word"
-        index = {}
-    if len(index) == len(words) and set(map(type, words)) <= ({int} if int_keys else {str}):
-        return index
-    index = {}
-    for i, word in enumerate(words):
-        if not int_keys and not isinstance(word, str):
-            raise TypeError(f"words must be str, got {type(word).__name__} at position {i}")
-        if word in index:
-            raise ValueError(f"duplicate word {word!r} at positions {index[word]} and {i}")
-        index[word] = i
-    return index
 
 
 class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
@@ -69,7 +51,8 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
     words : list of str
         The vocabulary in row order (``index_to_key`` is an alias, as in gensim).
     key_to_index : dict of str to int
-        Row of each word.
+        Row of each word. Vectors read from a file build the list and the dict on first
+        use (look-ups and queries do not need them: see :mod:`fastw2v.keys`).
     vectors : numpy.ndarray
         The matrix.
     counts : numpy.ndarray or None
@@ -93,23 +76,67 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
         int_keys = bool(words) and not isinstance(words[0], str)
         if int_keys:
             words = _int_keys(words)
-        key_to_index = _index_words(words, int_keys)
+        self._keys = Keys.from_list(words, int_keys)
+        self._set_arrays(vectors, counts)
+
+    def _set_arrays(self, vectors: np.ndarray, counts: np.ndarray | None) -> None:
         if counts is not None:
             counts = np.asarray(counts, dtype=np.int64)
-            if counts.shape != (len(words),):
-                raise ValueError(f"counts must have shape ({len(words)},), got {counts.shape}")
-        self.words: list[str] = words
-        self.key_to_index: dict[str, int] = key_to_index
+            if counts.shape != (len(self._keys),):
+                raise ValueError(f"counts must have shape ({len(self._keys)},), got {counts.shape}")
         self.vectors: np.ndarray = vectors
         self.counts: np.ndarray | None = counts
         self._normed: np.ndarray | None = None
 
+    @classmethod
+    def _from_keys(cls, keys: Keys, vectors: np.ndarray, counts: np.ndarray | None = None) -> Any:
+        """An instance over keys already checked (a file's, lazily indexed): the readers'
+        constructor, which skips building the list and the dict of millions of words."""
+        if cls.__init__ is not KeyedVectors.__init__:  # a subclass's own constructor runs
+            return cls(keys.words, vectors, counts)
+        if vectors.ndim != 2 or vectors.shape[0] != len(keys):
+            raise ValueError(f"{len(keys)} words but vectors of shape {vectors.shape}")
+        kv = cls.__new__(cls)
+        kv._keys = keys
+        kv._set_arrays(np.ascontiguousarray(vectors, dtype=np.float32), counts)
+        return kv
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "words" in state:  # pickled before the keys had their own object
+            state["_keys"] = Keys(state.pop("words"), state.pop("key_to_index"))
+        self.__dict__.update(state)
+
     # ------------------------------------------------------------------ look-ups
+
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary in row order (made on first use when read from a file)."""
+        return self._keys.words
+
+    @words.setter
+    def words(self, words: Sequence[str]) -> None:
+        words = list(words)
+        if len(words) != len(self._keys):
+            raise ValueError(f"{len(words)} words for {len(self._keys)} vector rows")
+        self._keys = Keys.from_list(words, bool(words) and not isinstance(words[0], str))
+
+    @property
+    def key_to_index(self) -> dict[str, int]:
+        """Row of each word (made on first use when read from a file)."""
+        return self._keys.key_to_index
+
+    @key_to_index.setter
+    def key_to_index(self, index: dict[str, int]) -> None:
+        self._keys = Keys(self._keys.words, index)
 
     @property
     def index_to_key(self) -> list[str]:
         """The vocabulary in row order (gensim's name for :attr:`words`)."""
-        return self.words
+        return self._keys.words
+
+    def _key_at(self, row: int) -> str:
+        """The word of one row, without making the whole list of a lazily read file."""
+        return self._keys.key_at(row)
 
     @property
     def vector_size(self) -> int:
@@ -117,10 +144,10 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
         return int(self.vectors.shape[1])
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self._keys)
 
     def __contains__(self, word: object) -> bool:
-        return word in self.key_to_index
+        return self._keys.find(word) >= 0
 
     def __repr__(self) -> str:
         return f"KeyedVectors({len(self)} words, dim {self.vector_size})"
@@ -133,10 +160,10 @@ class KeyedVectors(VectorQueries, VectorFiles, EmbeddingExport):
         KeyError
             If the word is not in the vocabulary; the message names it.
         """
-        try:
-            return self.key_to_index[word]
-        except KeyError:
-            raise KeyError(f"word {word!r} not in vocabulary ({len(self)} words)") from None
+        row = self._keys.find(word)
+        if row < 0:
+            raise KeyError(f"word {word!r} not in vocabulary ({len(self)} words)")
+        return row
 
     @overload
     def __getitem__(self, key: str) -> np.ndarray: ...

@@ -12,6 +12,7 @@ import numpy as np
 
 from fastw2v import formats
 from fastw2v._atomic import atomic_write
+from fastw2v.keys import Keys
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -26,6 +27,7 @@ class VectorFiles:
     words: list[str]
     vectors: np.ndarray
     counts: np.ndarray | None
+    _keys: Keys
 
     def save_word2vec_format(
         self, path: PathLike, binary: bool = False, limit: int | None = None
@@ -51,6 +53,11 @@ class VectorFiles:
             If a word is empty or contains whitespace, which neither format can hold.
         """
         count = len(self) if limit is None else max(0, min(int(limit), len(self)))
+        lazy = self._keys.blob(count)  # a file's words, written without making str objects
+        encoded = None if lazy is None else formats.writable_blob(*lazy)
+        if encoded is not None:
+            formats.write_word2vec(path, [], self.vectors[:count], binary, encoded=encoded)
+            return
         words = [str(w) for w in self.words[:count]]  # int keys as decimals
         formats.write_word2vec(path, words, self.vectors[:count], binary)
 
@@ -90,8 +97,8 @@ class VectorFiles:
             For a malformed, truncated or inconsistent file: the message names the file,
             the line (text) or vector number (binary) and what was expected there.
         """
-        words, vectors = formats.read_word2vec(path, binary, limit, unicode_errors, no_header)
-        return cls(words, vectors)
+        keys, vectors = formats.read_word2vec_keys(path, binary, limit, unicode_errors, no_header)
+        return cls._from_keys(keys, vectors)
 
     def save(self, path: PathLike) -> None:
         """Write the native format: a directory holding ``vectors.npy`` and ``vocab.tsv``.
@@ -151,16 +158,19 @@ class VectorFiles:
         vectors_path = directory / _NATIVE_VECTORS
         vectors = formats.load_npy(vectors_path, mmap)
         vocab_path = directory / _NATIVE_VOCAB
-        words, counts = formats.read_native_vocab(vocab_path)
-        if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.dtype != np.float32:
+        keys, counts = formats.read_native_keys(vocab_path)
+        n = len(keys)
+        if vectors.ndim != 2 or vectors.shape[0] != n or vectors.dtype != np.float32:
             raise ValueError(
                 f"{directory}: {_NATIVE_VECTORS} holds {vectors.dtype} {vectors.shape} "
-                f"but {_NATIVE_VOCAB} "
-                f"lists {len(words)} words; expected float32 ({len(words)}, dim)"
+                f"but {_NATIVE_VOCAB} lists {n} words; expected float32 ({n}, dim)"
             )
-        formats.check_native_finite(vectors, words, vectors_path)
+        word_at = keys.__getitem__ if isinstance(keys, list) else keys.key_at
+        formats.check_native_finite(vectors, word_at, vectors_path)
         try:
-            return cls(words, vectors, counts)
+            if isinstance(keys, list):
+                return cls(keys, vectors, counts)
+            return cls._from_keys(keys, vectors, counts)
         except ValueError as exc:
             raise ValueError(f"{vocab_path}: {exc}") from None
 

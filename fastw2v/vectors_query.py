@@ -27,8 +27,8 @@ def is_key(term: object) -> bool:
 
 
 class VectorQueries:
-    """most_similar and its relatives, on the host's ``words``, ``vectors`` and
-    ``get_normed_vectors()``, ``index_of()``, ``_restrict()``, ``vector_size``."""
+    """most_similar and its relatives, on the host's ``vectors`` and
+    ``get_normed_vectors()``, ``index_of()``, ``_key_at()``, ``_restrict()``, ``vector_size``."""
 
     words: list[str]
     vectors: np.ndarray
@@ -196,7 +196,7 @@ class VectorQueries:
         exclude = [row for row in exclude if row < len(scores)]
         scores[exclude] = -np.inf
         best = top_k(scores, min(topn, len(scores) - len(set(exclude))))
-        return [(self.words[row], float(scores[row])) for row in best]
+        return [(self._key_at(row), float(scores[row])) for row in best]
 
     def similarity(self, word1: str, word2: str) -> float:
         """Cosine similarity of two words."""

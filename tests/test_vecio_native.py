@@ -124,3 +124,9 @@ def test_bulk_vocab_reader_matches_the_line_reader(tmp_path: Path, lines, tail: 
         return words, None if counts is None else counts.tolist()
 
     assert outcome(formats.read_native_vocab) == outcome(formats._read_vocab_lines)
+
+    def lazy(p: Path):  # the one-pass C reader of KeyedVectors.load, its keys as a list
+        keys, counts = formats.read_native_keys(p)
+        return list(keys) if isinstance(keys, list) else keys.words, counts
+
+    assert outcome(lazy) == outcome(formats._read_vocab_lines)
