@@ -221,17 +221,20 @@ CBOW_ALPHA_ONE = 0.1  # CBOW: best at one epoch
 CBOW_ALPHA_LONG = 0.075  # CBOW: best at five epochs; the rule tends to it
 
 
-def default_alpha(sg: bool, epochs: int, compat: str = "fastw2v") -> float:
+def default_alpha(sg: bool, epochs: int, compat: str = "fastw2v", hs: bool = False) -> float:
     """The initial learning rate when ``alpha`` is not given (docs/defaults.md says why).
 
     - skip-gram: 0.05 (twice word2vec.c's 0.025; fastText's rate) at any number of epochs;
     - CBOW: ``0.075 + 0.025 / epochs``: twice word2vec.c's 0.05 for a single pass, falling
       towards 1.5 times it as the passes grow (0.0875 at 2 epochs, 0.08 at 5).
 
-    ``compat="w2v"``: word2vec.c's 0.025 for skip-gram and 0.05 for CBOW, whatever the
-    epochs.
+    With hierarchical softmax (``hs``), word2vec.c's rates: there each example updates
+    the ~log2(V) inner nodes of the word's path and the input row collects all their
+    gradients, and the doubled rate measured worse (skip-gram, 5 epochs: 33.0 against
+    35.2 analogy). ``compat="w2v"``: word2vec.c's 0.025 for skip-gram and 0.05 for CBOW,
+    whatever the epochs.
     """
-    if compat == "w2v":
+    if compat == "w2v" or hs:
         return 0.025 if sg else 0.05
     if sg:
         return SG_ALPHA
@@ -324,8 +327,8 @@ class TrainConfig:
     cbow_mean : bool
         CBOW hidden layer is the mean (True) or the sum (False) of the context vectors.
     alpha : float or None
-        Initial learning rate; None: :func:`default_alpha`'s rule (0.05 skip-gram,
-        ``0.075 + 0.025 / epochs`` CBOW; word2vec.c's 0.025 / 0.05 with compat="w2v").
+        Initial rate; None: :func:`default_alpha` (0.05 sg, ``0.075 + 0.025 / epochs``
+        CBOW; word2vec.c's 0.025 / 0.05 with hs or compat="w2v").
     min_alpha : float or None
         Final learning rate; None means ``alpha * 1e-4`` as in word2vec.c.
     lr_schedule, warmup : {"linear", "restart"}, float
@@ -404,8 +407,8 @@ class TrainConfig:
     )
     alpha: float | None = param(
         None,
-        "initial learning rate (default: 0.05 skip-gram, 0.075 + 0.025/iter CBOW; "
-        "--compat w2v: 0.025 / 0.05)",
+        "initial learning rate (default: 0.05 skip-gram, 0.075 + 0.025/iter CBOW; -hs 1 "
+        "or --compat w2v: 0.025 / 0.05)",
         "-alpha --alpha",
         lo=0.0,
         hi=10.0,
@@ -539,7 +542,7 @@ class TrainConfig:
         the default rule (:func:`default_alpha`)."""
         if self.alpha is not None:
             return float(self.alpha)
-        return default_alpha(bool(self.sg), epochs, self.compat)
+        return default_alpha(bool(self.sg), epochs, self.compat, bool(self.hs))
 
     @property
     def initial_range(self) -> float:

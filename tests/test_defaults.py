@@ -93,3 +93,11 @@ def test_models_saved_before_compat_keep_word2vec_c_rates(tmp_path):
     loaded = Word2Vec.load(str(old))
     assert loaded.config.compat == "w2v" and loaded.config.learning_rate == 0.025
     assert Word2Vec.load(str(path)).config.learning_rate == 0.05
+
+
+def test_hierarchical_softmax_keeps_word2vec_c_rates():
+    for epochs in (1, 5):
+        assert TrainConfig(sg=True, hs=True, negative=0, epochs=epochs).learning_rate == 0.025
+        assert TrainConfig(sg=False, hs=True, negative=0, epochs=epochs).learning_rate == 0.05
+    assert TrainConfig(sg=True, hs=True, negative=5).learning_rate == 0.025
+    assert TrainConfig(sg=True, hs=True, negative=0).initial_range == 1.0
