@@ -102,17 +102,6 @@ struct fw2v_pcount {
     int64_t *map_start;
 };
 
-static int grow(void **p, int64_t *cap, int64_t need, size_t item) {
-    if (need <= *cap) return 0;
-    int64_t c = *cap > 0 ? *cap : 1024;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, item * (size_t)c);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 fw2v_pcount_t *fw2v_pcount_new(int n_threads, int record) {
     fw2v_pcount_t *pc = calloc(1, sizeof *pc);
     if (!pc) return NULL;
@@ -209,7 +198,7 @@ int fw2v_pcount_feed(fw2v_pcount_t *pc, const char *text, int64_t n, int file_en
         bounds[r] = b;
     }
     bounds[R] = cut;
-    if (grow((void **)&pc->pieces, &pc->cap_pieces, pc->n_pieces + R + 1, sizeof(piece_t)) < 0)
+    if (fw2v_grow((void **)&pc->pieces, &pc->cap_pieces, pc->n_pieces + R + 1, sizeof(piece_t)) < 0)
         return FW2V_PCOUNT_NOMEM;
     const int record = pc->record;
 #ifdef _OPENMP
@@ -238,7 +227,7 @@ static int merge_share(fw2v_lexicon_t *g, int64_t **firsts, int64_t *cap, const 
                        int64_t *map) {
     const int64_t before = fw2v_lexicon_size(g), n = fw2v_lexicon_size(s->lex);
     if (fw2v_lexicon_absorb(g, s->lex, map) < 0 ||
-        grow((void **)firsts, cap, fw2v_lexicon_size(g), sizeof(int64_t)) < 0)
+        fw2v_grow((void **)firsts, cap, fw2v_lexicon_size(g), sizeof(int64_t)) < 0)
         return FW2V_PCOUNT_NOMEM;
     int64_t *f = *firsts;
     for (int64_t id = 0; id < n; id++) {

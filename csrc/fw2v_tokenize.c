@@ -417,7 +417,7 @@ out:
 
 /* ------------------------------------------------------------------ one range of a parallel count */
 
-static int grow_array(void **p, int64_t *cap, int64_t need, size_t item) {
+int fw2v_grow(void **p, int64_t *cap, int64_t need, size_t item) {
     if (need <= *cap) return 0;
     int64_t c = *cap > 0 ? *cap : 1024;
     while (c < need) c *= 2;
@@ -443,9 +443,9 @@ typedef struct {
 /* Count the found tokens; token i's first byte is at stream byte base + (s - start). */
 static int count_found(fw2v_share_t *sh, const found_t *found, int n, const uint8_t *start,
                        int64_t base, int record) {
-    if (grow_array((void **)&sh->firsts, &sh->cap_firsts, sh->lex->n_words + n, sizeof(int64_t)) < 0)
+    if (fw2v_grow((void **)&sh->firsts, &sh->cap_firsts, sh->lex->n_words + n, sizeof(int64_t)) < 0)
         return FW2V_TOK_NOMEM;
-    if (record && grow_array((void **)&sh->ids, &sh->cap_ids, sh->n_ids + n, sizeof(int32_t)) < 0)
+    if (record && fw2v_grow((void **)&sh->ids, &sh->cap_ids, sh->n_ids + n, sizeof(int32_t)) < 0)
         return FW2V_TOK_NOMEM;
     for (int i = 0; i < n; i++) {
         const int64_t before = sh->lex->n_words;
@@ -460,7 +460,7 @@ static int count_found(fw2v_share_t *sh, const found_t *found, int n, const uint
 /* A line end after `at` tokens: a sentence end in the recording, once per run of them. */
 static inline int line_break(fw2v_share_t *sh, int64_t at, int64_t *last) {
     if (at == *last) return FW2V_TOK_DONE;
-    if (grow_array((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
+    if (fw2v_grow((void **)&sh->breaks, &sh->cap_breaks, sh->n_breaks + 1, sizeof(int64_t)) < 0)
         return FW2V_TOK_NOMEM;
     sh->breaks[sh->n_breaks++] = *last = at;
     return FW2V_TOK_DONE;

@@ -20,6 +20,7 @@
 #ifndef FW2V_TOKENIZE_H
 #define FW2V_TOKENIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -132,5 +133,9 @@ int64_t fw2v_remap_chunk(int32_t *ids, int64_t n_ids, int64_t *offsets, int64_t 
 #ifdef __cplusplus
 }
 #endif
+
+/* Grow *p (an array of *cap items of `item` bytes, realloc'd) to hold at least `need`
+ * items, doubling from 1024; 0, or -1 when out of memory (*p and *cap then unchanged). */
+int fw2v_grow(void **p, int64_t *cap, int64_t need, size_t item);
 
 #endif /* FW2V_TOKENIZE_H */

@@ -462,7 +462,8 @@ def _start_model(args: argparse.Namespace, train_params: dict[str, Any]) -> Any:
 
 def _describe_rate(cfg: Any) -> str:
     """``alpha 0.05 -> 5e-06, linear, init-range 1`` and where alpha came from."""
-    why = "-alpha" if cfg.alpha is not None else f"the {cfg.compat} default for {cfg.epochs} epochs"
+    epochs = f"{cfg.epochs} epoch" + ("s" if cfg.epochs != 1 else "")
+    why = "-alpha" if cfg.alpha is not None else f"the {cfg.compat} default for {epochs}"
     text = f"alpha {cfg.learning_rate:g} ({why}) -> {cfg.final_learning_rate:g}, {cfg.lr_schedule}"
     if cfg.warmup:
         text += f", warm-up {cfg.warmup:g} of the run"
