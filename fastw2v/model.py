@@ -275,28 +275,36 @@ class Word2Vec(VocabBuilding):
 
         Parameters
         ----------
-        context_words : sequence of str
-            Words around the position to predict; unknown words are ignored.
+        context_words : sequence of str (or of int ids, for a model trained on them)
+            Words around the position to predict (one word alone may be given); unknown
+            words are ignored.
         topn : int or None
             How many of the most probable words to return; None for all, in vocabulary order.
 
         Returns
         -------
         list of (str, float)
-            Words and probabilities, most probable first.
+            Words (int ids for a model trained on them) and probabilities, most probable
+            first.
         """
         if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet")
-        if isinstance(context_words, str):
+        if isinstance(context_words, str) or is_int(context_words):
             context_words = [context_words]
-        ids = [self.vocab.index[w] for w in context_words if w in self.vocab.index]
+        int_keys = isinstance(self.vocab, IntKeyVocab)
+        index = self.vocab.index  # keyed by str, an int id's decimal in an IntKeyVocab
+        if int_keys:  # ints only, as wv[...]: "42" is not the id 42
+            words = [str(int(w)) for w in context_words if is_int(w)]
+        else:
+            words = [w for w in context_words if isinstance(w, str)]
+        ids = [index[w] for w in words if w in index]
         if not ids:
             raise KeyError(
                 f"none of the context words is in the vocabulary: {list(context_words)!r}"
             )
         h = self.weights.w_in[ids].astype(np.float64).mean(axis=0)
         probs = predict(self.config.output_layers(), self.vocab, self.weights.outputs, h)
-        return _ranked(self.vocab.words, probs, topn)
+        return _ranked(self.vocab.keys, probs, topn)
 
     def save_word2vec_format(self, path: str | os.PathLike[str], binary: bool = False) -> None:
         """Write the vectors in word2vec.c's text or binary format (atomically)."""

@@ -4,6 +4,7 @@ binary formats, the native ``.npy`` + vocabulary directory, and embedding-layer 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -18,6 +19,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 _NATIVE_VECTORS = "vectors.npy"
 _NATIVE_VOCAB = "vocab.tsv"
+
+#: A word ``load_word2vec_format(int_keys=True)`` turns into an int key.
+_DECIMAL = re.compile(r"-?[0-9]+")
 
 
 class VectorFiles:
@@ -69,6 +73,7 @@ class VectorFiles:
         limit: int | None = None,
         unicode_errors: str = "strict",
         no_header: bool | None = None,
+        int_keys: bool = False,
     ) -> Any:
         """Read a word2vec text or binary file (ours, word2vec.c's, gensim's, GloVe's...).
 
@@ -90,15 +95,29 @@ class VectorFiles:
             True for a text file without the ``"V D"`` header line (GloVe's format: the
             lines are counted first); by default such a file is recognised when its first
             line is a word and two or more numbers rather than a header.
+        int_keys : bool
+            Key the vectors by int, as the model trained on an integer corpus that wrote
+            them as decimals (``kv[42]``); every word must then be a decimal integer.
 
         Raises
         ------
         ValueError
             For a malformed, truncated or inconsistent file: the message names the file,
-            the line (text) or vector number (binary) and what was expected there.
+            the line (text) or vector number (binary) and what was expected there; with
+            ``int_keys``, the first word that is not an integer.
         """
         keys, vectors = formats.read_word2vec_keys(path, binary, limit, unicode_errors, no_header)
-        return cls._from_keys(keys, vectors)
+        kv = cls._from_keys(keys, vectors)
+        if not int_keys:
+            return kv
+        words = kv.index_to_key
+        bad = next((i for i, w in enumerate(words) if not _DECIMAL.fullmatch(w)), None)
+        if bad is not None:
+            raise ValueError(
+                f"{os.fspath(path)}: int_keys=True, but word {bad + 1} is not an integer: "
+                f"{words[bad]!r}"
+            )
+        return cls([int(w) for w in words], kv.vectors)
 
     def save(self, path: PathLike) -> None:
         """Write the native format: a directory holding ``vectors.npy`` and ``vocab.tsv``.

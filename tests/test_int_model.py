@@ -59,6 +59,21 @@ def test_an_int_corpus_trains_exactly_as_the_same_ids_as_words():
     assert as_int.wv.vectors.tobytes() == as_text.wv.vectors.tobytes()
 
 
+def test_predict_output_word_takes_and_gives_ints():
+    seqs = _sequences()
+    as_int = Word2Vec(seqs, **KW)
+    as_text = Word2Vec([[str(t) for t in s.tolist()] for s in seqs], **KW)
+    keys = as_int.wv.index_to_key[:3]
+    got = as_int.predict_output_word(keys, topn=5)
+    want = as_text.predict_output_word([str(k) for k in keys], topn=5)
+    assert [(str(k), p) for k, p in got] == want
+    assert all(type(k) is int for k, _ in got)
+    one = as_int.predict_output_word(np.int64(keys[0]), topn=None)
+    assert one == as_int.predict_output_word([keys[0]], topn=None) and len(one) == len(as_int.wv)
+    with pytest.raises(KeyError, match="none of the context words"):
+        as_int.predict_output_word([str(keys[0]), 8])  # "7" is not the id 7 (as in wv[...])
+
+
 def test_list_csr_npy_and_iterable_forms_train_the_same(tmp_path):
     seqs = _sequences()
     indptr, tokens = _csr(seqs)
@@ -111,6 +126,15 @@ def test_word2vec_formats_write_decimals(tmp_path):
         back = KeyedVectors.load_word2vec_format(path)
         assert back.index_to_key == [str(k) for k in model.wv.index_to_key]
         assert np.array_equal(back.vectors, model.wv.vectors)
+        ints = KeyedVectors.load_word2vec_format(path, int_keys=True)
+        assert ints.index_to_key == model.wv.index_to_key
+        key = model.wv.index_to_key[2]
+        assert np.array_equal(ints[key], model.wv[key])
+        assert ints.most_similar(key, topn=3) == model.wv.most_similar(key, topn=3)
+    text = tmp_path / "words.txt"
+    text.write_text("2 2\n7 1 0\nseven 0 1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="word 2 is not an integer: 'seven'"):
+        KeyedVectors.load_word2vec_format(text, int_keys=True)
     model.wv.save(tmp_path / "native")
     assert load_vectors(tmp_path / "native").index_to_key[0] == str(model.wv.index_to_key[0])
 
