@@ -37,6 +37,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_peers import default_corpus, dev_set, evaluate  # noqa: E402
+from plotting import pyplot  # noqa: E402
 
 PARAMS = dict(sg=1, negative=5, hs=0, vector_size=100, window=5, sample=1e-4, min_count=5, seed=1)
 
@@ -121,10 +122,7 @@ def modelled_throughput(
 
 
 def write_chart(path: str, node_wps: float) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("bench_mpi.py")
 
     words, vocab, dim = 1e9, 1_000_000, 100
     nodes = [1, 2, 4, 8, 16, 32, 64, 128]

@@ -24,6 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from plotting import pyplot
+
 COLOURS = {"fastw2v": "C3", "word2vec.c": "C0", "gensim": "C2", "fasttext": "C1"}
 METRICS = (("analogy", "Google analogy, % (top 30k)"), ("ws353", "WS-353 Spearman × 100"))
 
@@ -57,14 +59,9 @@ def load_points(paths: list[Path]) -> dict[tuple[str, str], list[dict[str, Any]]
 
 
 def plot(lines: dict[tuple[str, str], list[dict[str, Any]]], out: Path) -> None:
-    try:
-        import matplotlib
+    plt = pyplot("plot_quality_time.py")
+    from matplotlib import ticker
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from matplotlib import ticker
-    except ImportError:
-        sys.exit("plot_quality_time.py needs matplotlib: pip install matplotlib")
     modes = sorted({mode for mode, _ in lines}, key=lambda m: (m != "sg", m))
     fig, axes = plt.subplots(len(modes), 2, figsize=(11, 4.2 * len(modes)), squeeze=False)
     for r, mode in enumerate(modes):

@@ -20,6 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from plotting import pyplot
+
 METRICS = (("analogy", "Google analogy, % (top 30k)"), ("ws353", "WS-353 Spearman × 100"))
 FIXED = {"vector_size", "window", "negative", "sample", "min_count", "workers", "sg", "hs"}
 
@@ -70,13 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("json", type=Path, nargs="+", help="sweep_quality.py JSON files")
     ap.add_argument("--x", default="alpha", help="the parameter on the x axis")
     args = ap.parse_args(argv)
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        sys.exit("plot_sweep.py needs matplotlib: pip install matplotlib")
+    plt = pyplot("plot_sweep.py")
     data = load(args.json, args.x)
     if not data:
         sys.exit(f"no points with {args.x!r} in " + ", ".join(map(str, args.json)))
