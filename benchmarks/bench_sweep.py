@@ -6,12 +6,18 @@ per epoch x epochs / whole-job seconds, process spawn to vectors written). Quali
 bench_peers.py's job: this sweep times throughput only.
 
     python benchmarks/bench_sweep.py sweep.md --threads 1,2 --dims 100,300 --modes sg,cbow
+
+Without ``--threads`` it sweeps 1, 2, 4, 8, ... up to the CPU count (and the count itself),
+the many-core run of issue #16: on a 16-core machine ``--threads`` need not be given.
+Scaling efficiency is the speed-up over one thread divided by the threads; a second chart
+(``*-scaling.png``) draws words/s against threads for each system, mode and dimension.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_peers as bp  # noqa: E402
+from plotting import pyplot  # noqa: E402
 
 
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -94,24 +101,26 @@ def table(rows: list[dict[str, Any]], words: int, args: argparse.Namespace) -> s
     }
     out = [
         "| system | mode | dim | threads | words/s | words/s/thread | vs word2vec.c | "
-        "scaling vs 1 thread |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "scaling vs 1 thread | efficiency |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         wpt = r.get("words_per_sec_per_thread")
         if wpt is None:
             out.append(
                 f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
-                f"{r['status']} | | | |"
+                f"{r['status']} | | | | |"
             )
             continue
         b = base.get((r["mode"], r["dim"], r["threads"]))
         o = one.get((r["system"], r["mode"], r["dim"]))
         vs_c = f"{wpt / b:.2f}×" if b else "–"
-        scaling = f"{r['words_per_sec'] / o:.2f}×" if o else "–"
+        speedup = r["words_per_sec"] / o if o else None
+        scaling = f"{speedup:.2f}×" if speedup else "–"
+        efficiency = f"{speedup / r['threads']:.0%}" if speedup else "–"
         out.append(
             f"| {r['system']} | {r['mode']} | {r['dim']} | {r['threads']} | "
-            f"{r['words_per_sec']:,.0f} | {wpt:,.0f} | {vs_c} | {scaling} |"
+            f"{r['words_per_sec']:,.0f} | {wpt:,.0f} | {vs_c} | {scaling} | {efficiency} |"
         )
     info = bp.machine_info(bp.find_word2vec_binary(None))
     out += [
@@ -126,10 +135,7 @@ def table(rows: list[dict[str, Any]], words: int, args: argparse.Namespace) -> s
 
 
 def chart(rows: list[dict[str, Any]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("bench_sweep.py")
 
     settings = sorted({(r["mode"], r["dim"], r["threads"]) for r in rows})
     systems = list(dict.fromkeys(r["system"] for r in rows))
@@ -153,13 +159,51 @@ def chart(rows: list[dict[str, Any]], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
+def scaling_chart(rows: list[dict[str, Any]], path: Path) -> None:
+    """Words/s against threads, one line per system, one panel per mode and dimension, with
+    the ideal (one thread's rate times the threads) dotted."""
+    plt = pyplot("bench_sweep.py")
+
+    panels = sorted({(r["mode"], r["dim"]) for r in rows})
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8), squeeze=False)
+    for ax, (mode, dim) in zip(axes[0], panels):
+        for system in dict.fromkeys(r["system"] for r in rows):
+            pts = sorted(
+                (r["threads"], r["words_per_sec"])
+                for r in rows
+                if (r["system"], r["mode"], r["dim"]) == (system, mode, dim)
+                and r.get("words_per_sec")
+            )
+            if not pts:
+                continue
+            xs, ys = zip(*pts)
+            (line,) = ax.plot(xs, [y / 1e6 for y in ys], "o-", label=system)
+            if xs[0] == 1:
+                ax.plot(xs, [ys[0] * x / 1e6 for x in xs], ":", color=line.get_color())
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("threads")
+        ax.set_title(f"{mode}, dim {dim}")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("million words/s (dotted: linear scaling)")
+    axes[0][0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def default_threads() -> str:
+    """1, 2, 4, ... up to the cores this process may use, and that count itself."""
+    cores = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    counts = [1 << k for k in range(cores.bit_length()) if 1 << k <= cores]
+    return ",".join(str(t) for t in sorted(set(counts + [cores])))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output", help="Markdown table; the chart and JSON go beside it")
     ap.add_argument("--corpus", default=None, help="default: as bench_peers.py")
     ap.add_argument("--systems", default="fastw2v,word2vec.c,gensim,fasttext")
     ap.add_argument("--modes", default="sg,cbow")
-    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--threads", default=default_threads(), help="default: 1, 2, 4, ... cores")
     ap.add_argument("--dims", default="100,300")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument(
