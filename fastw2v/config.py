@@ -23,10 +23,10 @@ included, and one simultaneous step on those rows costs analogy accuracy
 
 ``cache_ids``: keep the id-encoded corpus in memory after the first epoch of a ``train``
 call, so later epochs skip reading and tokenising. None (default) caches file corpora
-whose ids take at most ``ID_CACHE_AUTO_BYTES`` (4 bytes per word) and re-reads Python
+whose ids take at most ``id_cache_bytes`` (4 bytes per word; 1 GiB by default) and re-reads Python
 iterables every epoch (they may reshuffle on purpose); True caches any corpus; False
 always streams. Unless False, ``build_vocab`` on files also keeps the ids it meets while
-counting (within ``ID_CACHE_AUTO_BYTES`` when None), and the next ``train`` on the same
+counting (within ``id_cache_bytes`` when None), and the next ``train`` on the same
 unchanged files starts from them instead of reading the text.
 """
 
@@ -42,7 +42,8 @@ from typing import Any
 from fastw2v.layers import MAX_SOFTMAX_VOCAB as MAX_SOFTMAX_VOCAB  # re-exported
 from fastw2v.layers import FullSoftmax, HierarchicalSoftmax, NegativeSampling, OutputLayer
 
-#: With ``cache_ids=None``, corpora whose word ids fit in this many bytes are cached.
+#: The default of ``id_cache_bytes``: with ``cache_ids=None``, corpora whose word ids fit
+#: in this many bytes are cached; larger ones stream.
 ID_CACHE_AUTO_BYTES = 1 << 30
 
 #: Upper bound on threads, as a multiple of the usable cores: far more threads than cores
@@ -362,9 +363,9 @@ class TrainConfig:
         "pair" (word2vec.c's loop) or "auto" (batched with negative sampling, pair with HS).
     compute_loss : bool
         Accumulate the training objective (reported per epoch).
-    cache_ids : bool or None
+    cache_ids, id_cache_bytes : bool or None, int
         Keep the corpus in memory as ids after the first epoch (the module's notes): None
-        (default) for files whose ids fit ``ID_CACHE_AUTO_BYTES``, True always, False never.
+        (default) for files whose ids fit ``id_cache_bytes`` (1 GiB), True always, False never.
     """
 
     vector_size: int = param(
@@ -431,11 +432,7 @@ class TrainConfig:
         choices=("linear", "restart"),
     )
     warmup: float = param(
-        0.0,
-        "fraction of the run over which the rate first rises from min_alpha",
-        "--warmup",
-        lo=0.0,
-        hi=1.0,
+        0.0, "fraction of the run spent rising from min_alpha", "--warmup", lo=0.0, hi=1.0
     )
     init_range: float | None = param(
         None,
@@ -491,8 +488,7 @@ class TrainConfig:
     )
     kernel: str = param(
         "auto",
-        "skip-gram kernel: batched (shared noise words per window), pair "
-        "(word2vec.c's) or auto (batched for negative sampling, pair with -hs)",
+        "skip-gram kernel: batched (shared noise words), pair (word2vec.c's) or auto",
         "--kernel",
         choices=("auto", "batched", "pair"),
     )
@@ -505,6 +501,13 @@ class TrainConfig:
         "(files that fit)",
         "--cache-ids",
         auto=True,
+    )
+    id_cache_bytes: int = param(
+        ID_CACHE_AUTO_BYTES,
+        "with --cache-ids auto: bytes the id cache may take (4 a word); past them, stream",
+        "--id-cache-bytes",
+        lo=0,
+        hi=MAX_WORDS,
     )
 
     def __post_init__(self) -> None:
@@ -521,8 +524,7 @@ class TrainConfig:
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> TrainConfig:
-        """The config of ``Word2Vec(**params)``: word2vec.c's names (``threads``, ``size``,
-        ``iter``) are accepted for ours; an unknown name is a TypeError."""
+        """``Word2Vec(**params)``'s config; word2vec.c's names (threads, size, iter) too."""
         params = dict(params)
         for alias, name in ALIASES.items():
             if alias in params:
@@ -538,16 +540,14 @@ class TrainConfig:
         return self.learning_rate_for(self.epochs)
 
     def learning_rate_for(self, epochs: int) -> float:
-        """Initial learning rate of a ``train`` call of ``epochs`` epochs: ``alpha``, or
-        the default rule (:func:`default_alpha`)."""
+        """Initial rate of a ``train`` call of ``epochs`` epochs: alpha or :func:`default_alpha`."""
         if self.alpha is not None:
             return float(self.alpha)
         return default_alpha(bool(self.sg), epochs, self.compat, bool(self.hs))
 
     @property
     def initial_range(self) -> float:
-        """``init_range``, or its default: 1 (gensim's and fastText's), 0.5 with
-        ``compat="w2v"``."""
+        """``init_range``, or its default: 1 (gensim's, fastText's); 0.5 if compat="w2v"."""
         if self.init_range is not None:
             return float(self.init_range)
         return 0.5 if self.compat == "w2v" else 1.0
@@ -570,10 +570,8 @@ class TrainConfig:
 
     @property
     def batched_kernel(self) -> bool:
-        """Whether skip-gram runs the batched kernel: the "auto" policy of ``kernel``.
-
-        (The full softmax always runs the pair kernel: the C falls back to it.)
-        """
+        """Whether skip-gram runs the batched kernel ("auto": unless hs; the full softmax
+        always runs the pair kernel, the C falls back to it)."""
         return self.kernel == "batched" or (self.kernel == "auto" and not self.hs)
 
     def output_layers(self) -> list[OutputLayer]:

@@ -13,7 +13,7 @@ import logging
 import os
 from dataclasses import dataclass
 
-from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
+from fastw2v.config import TrainConfig
 
 __all__ = ["InsufficientMemory", "MemoryEstimate", "available_memory", "check_memory"]
 
@@ -39,6 +39,10 @@ class MemoryEstimate:
     tables: int
     id_cache: int
     buffers: int
+    #: Bytes of ids the corpus would take in the cache when they exceed its budget
+    #: (``id_cache_bytes``), so that it streams; 0 when the cache holds it or is off.
+    streamed: int = 0
+    budget: int = 0
 
     @property
     def total(self) -> int:
@@ -46,23 +50,29 @@ class MemoryEstimate:
 
     def describe(self) -> str:
         parts = ("weights", "tables", "id_cache", "buffers")
-        return ", ".join(f"{p.replace('_', ' ')} {_fmt(getattr(self, p))}" for p in parts)
+        text = ", ".join(f"{p.replace('_', ' ')} {_fmt(getattr(self, p))}" for p in parts)
+        if self.streamed:
+            text += (
+                f"; the corpus streams: its ids ({_fmt(self.streamed)}) exceed the id cache's "
+                f"budget ({_fmt(self.budget)}, id_cache_bytes --id-cache-bytes)"
+            )
+        return text
 
 
 def estimate(cfg: TrainConfig, vocab_size: int, corpus_words: int) -> MemoryEstimate:
     """The memory of training ``cfg`` on a vocabulary of ``vocab_size`` words over a corpus
-    of ``corpus_words`` words (the id cache holds 4 bytes per word when it is kept)."""
+    of ``corpus_words`` words (the id cache holds 4 bytes per word when it is kept: within
+    ``id_cache_bytes``, or always with ``cache_ids=True``)."""
     rows = vocab_size + sum(layer.rows(vocab_size) for layer in cfg.output_layers())
     weights = rows * cfg.vector_size * 4
-    if cfg.cache_ids is False:
-        cache = 0
-    elif cfg.cache_ids is None:
-        cache = min(4 * corpus_words, ID_CACHE_AUTO_BYTES)
-    else:
-        cache = 4 * corpus_words
+    cache = 0 if cfg.cache_ids is False else 4 * corpus_words
+    streamed = 0
+    if cfg.cache_ids is None and cache > cfg.id_cache_bytes:
+        cache, streamed = 0, cache  # past its budget the corpus streams: nothing is kept
     chunk = min(cfg.batch_words, max(corpus_words, 1))
     buffers = _CHUNKS_ALIVE * chunk * 12 + cfg.threads * cfg.vector_size * 4 * 64
-    return MemoryEstimate(weights, vocab_size * _BYTES_PER_WORD, cache, buffers)
+    tables = vocab_size * _BYTES_PER_WORD
+    return MemoryEstimate(weights, tables, cache, buffers, streamed, cfg.id_cache_bytes)
 
 
 def available_memory() -> int | None:
@@ -86,7 +96,7 @@ def check_memory(cfg: TrainConfig, vocab_size: int, corpus_words: int) -> Memory
     available, naming the parameters that shrink it."""
     est = estimate(cfg, vocab_size, corpus_words)
     free = available_memory()
-    logger.debug(
+    logger.info(
         "training needs about %s (%s); %s available",
         _fmt(est.total),
         est.describe(),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from fastw2v.config import ID_CACHE_AUTO_BYTES, TrainConfig
+from fastw2v.config import TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
 from fastw2v.encoding import Recording, count_and_record
 from fastw2v.intkeys import IntKeyVocab, count_int_vocab, is_int_corpus
@@ -269,7 +269,7 @@ def count_vocab(cfg: TrainConfig, source: Any) -> tuple[Vocab, Recording | None]
         # Counting looks every token up anyway: keeping the ids it finds costs little, and
         # spares the first epoch reading and tokenising the text again (a producer thread
         # that would take CPU from the kernel threads).
-        budget = ID_CACHE_AUTO_BYTES if cfg.cache_ids is None else None
+        budget = cfg.id_cache_bytes if cfg.cache_ids is None else None
         counts, recording = count_and_record(corpus, cfg.batch_words, budget, cfg.threads)
         vocab = Vocab.from_corpus_counts(
             counts, corpus, min_count=cfg.min_count, max_size=cfg.max_final_vocab

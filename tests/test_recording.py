@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import fastw2v.online as online_module
 import fastw2v.trainer as trainer_module
 from fastw2v import Word2Vec, _tokenize
 from fastw2v.corpus import PathCorpus
@@ -104,16 +103,36 @@ def test_another_corpus_or_chunk_size_is_read(tmp_path):
     assert not recording.matches(PathCorpus(path, max_sentence_length=5), 400)
 
 
-def test_recording_gives_up_past_its_memory_bound(tmp_path, monkeypatch):
+def test_recording_gives_up_past_its_memory_bound(tmp_path):
     path = _write_corpus(tmp_path / "c.txt")
     counts, recording = count_and_record(PathCorpus(path), 50, 1000)
     assert recording is None
     assert counts == count_words(PathCorpus(path))  # counting went on
-    monkeypatch.setattr(online_module, "ID_CACHE_AUTO_BYTES", 1000)
-    model = Word2Vec(epochs=1, **PARAMS)
+    model = Word2Vec(epochs=1, id_cache_bytes=1000, **PARAMS)
     model.build_vocab(corpus_file=path)
     assert model._recording is None
     model.train(corpus_file=path)
+
+
+def test_past_its_budget_every_epoch_reads_the_file(tmp_path, monkeypatch):
+    path = _write_corpus(tmp_path / "c.txt")
+    reads = []
+    real = trainer_module.id_chunks
+
+    def counting(*args, **kwargs):
+        reads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trainer_module, "id_chunks", counting)
+    for budget, expected_reads in ((1 << 30, 0), (100, 3)):
+        reads.clear()
+        model = Word2Vec(epochs=3, id_cache_bytes=budget, **PARAMS)
+        model.build_vocab(corpus_file=path)
+        kept = 4 * model.vocab.total_words if expected_reads == 0 else 0
+        assert model.memory_estimate.id_cache == kept
+        assert ("the corpus streams" in model.memory_estimate.describe()) == (kept == 0)
+        model.train(corpus_file=path)
+        assert len(reads) == expected_reads, budget
 
 
 def test_counting_with_a_vocabulary_bound_does_not_record(tmp_path):

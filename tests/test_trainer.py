@@ -1,11 +1,15 @@
 """The trainer's explicit options: what distributed training passes instead of swapping
-the model's parameters."""
+the model's parameters; the producer thread's priority."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 import pytest
 
-from fastw2v import Word2Vec
+from fastw2v import Word2Vec, trainer
 from fastw2v.seeds import chunk_seed, rank_seed, shard_seed
 from fastw2v.trainer import TrainOptions
 
@@ -49,3 +53,19 @@ def test_an_unknown_option_is_refused() -> None:
     with pytest.raises(TypeError, match="unknown training option 'sed'"):
         model.train_options(sed=3)
     assert isinstance(model.train_options(), TrainOptions)
+
+
+def _niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness: Linux")
+def test_the_producer_thread_runs_nicer_than_the_kernel_threads():
+    before = _niceness()
+    prefetch = trainer._Prefetch(iter(_niceness, None))  # the niceness, read in the thread
+    try:
+        got = next(iter(prefetch))
+    finally:
+        prefetch.close()
+    assert got == min(19, before + trainer.PRODUCER_NICENESS)
+    assert _niceness() == before  # the training thread keeps its priority
