@@ -250,12 +250,14 @@ class Word2Vec(VocabBuilding):
     @property
     def wv(self) -> KeyedVectors:
         """The trained word vectors (a view of the input matrix, not a copy)."""
+        from fastw2v.keys import Keys
         from fastw2v.vectors import KeyedVectors
 
         if self.vocab is None or self.weights is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab() or train() first")
         if self._wv is None:
-            self._wv = KeyedVectors(self.vocab.keys, self.weights.w_in, self.vocab.counts)
+            keys = Keys.from_distinct(list(self.vocab.keys))  # a vocabulary's: distinct
+            self._wv = KeyedVectors._from_keys(keys, self.weights.w_in, self.vocab.counts)
         return self._wv
 
     def _wv_reset(self) -> None:

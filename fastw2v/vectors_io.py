@@ -62,7 +62,9 @@ class VectorFiles:
         if encoded is not None:
             formats.write_word2vec(path, [], self.vectors[:count], binary, encoded=encoded)
             return
-        words = [str(w) for w in self.words[:count]]  # int keys as decimals
+        words = self.words if count == len(self) else self.words[:count]
+        if words and not isinstance(words[0], str):
+            words = [str(w) for w in words]  # int keys as decimals
         formats.write_word2vec(path, words, self.vectors[:count], binary)
 
     @classmethod

@@ -254,3 +254,20 @@ def test_look_ups_from_threads_while_one_makes_the_dict(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert not errors and not lazy._keys.lazy
+
+
+def test_a_models_vectors_make_their_dict_only_when_looked_up(tmp_path):
+    from fastw2v import Word2Vec
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(50)]
+    corpus = [[words[i] for i in rng.integers(0, 50, 12)] for _ in range(200)]
+    model = Word2Vec(corpus, vector_size=DIM, min_count=1, workers=1, epochs=1, progress=False)
+    wv = model.wv
+    wv.save_word2vec_format(tmp_path / "v.bin", binary=True)
+    assert wv._keys._index is None  # saving needs no dict
+    back = KeyedVectors.load_word2vec_format(tmp_path / "v.bin")
+    assert back.index_to_key == model.vocab.words
+    assert np.array_equal(wv["w7"], model.w_in[model.vocab.index["w7"]]) and "nope" not in wv
+    assert wv._keys._index is not None
+    assert wv.key_to_index == model.vocab.index
