@@ -81,7 +81,7 @@ def child(code: str, *argv: str) -> tuple[float, float | None, str]:
 def cli_job(corpus: Path, out: Path, args: argparse.Namespace) -> dict:
     code = "import sys; from fastw2v.cli import main; sys.exit(main(sys.argv[1:]))"
     flags = [
-        "train", "-train", str(corpus), "-output", str(out), "-binary", "1",
+        "train", "-train", str(corpus), "-output", str(out), "-binary", "1", "-cbow", "0",
         "-size", str(args.dim), "-window", "5", "-negative", "5", "-sample", "1e-4",
         "-min-count", "1", "-iter", str(args.epochs), "-threads", str(args.threads),
         "-debug", "1",

@@ -341,10 +341,26 @@ def utf8_blocks(
     gets whole characters of valid UTF-8 and cuts exactly the same tokens. The last block
     yielded is the decoder's final flush (usually empty): it ends the stream.
     """
-    # An ASCII block decodes and encodes as plain copies; only text with other characters
-    # pays for real transcoding.
-    for text, _ in _decoded(blocks, bad, bom):
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS)
+    first = True
+    while True:
+        raw = next(blocks, b"")
+        final = not raw
+        # An ASCII block is valid UTF-8 as it stands: handed on without the round trip
+        # (two copies of every byte, holding the GIL, while the kernel trains), once the
+        # decoder has seen the stream's start (a byte-order mark) and holds no part of a
+        # character from the block before.
+        if not first and not final and raw.isascii() and not decoder.getstate()[0]:
+            yield raw
+            continue
+        first = False
+        before = _bad_bytes()
+        text = decoder.decode(raw, final=final)
+        if bad is not None:
+            bad[0] += _bad_bytes() - before
         yield text.encode("utf-8")
+        if final:
+            return
 
 
 def _decoded(

@@ -313,3 +313,18 @@ def test_non_iterable_is_refused() -> None:
 def test_max_sentence_length_must_be_positive(bad: int) -> None:
     with pytest.raises(ValueError, match="max_sentence_length"):
         as_corpus([["a"]], max_sentence_length=bad)
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_utf8_blocks_pass_ascii_blocks_on_as_the_decoder_would(bom):
+    # ASCII blocks skip the decode-encode round trip: the blocks must stay those of the
+    # round trip, around a byte-order mark, characters cut by a boundary and bad bytes.
+    pieces = [b"\xef\xbb\xbfab", b"cd ef", b"x \xc3", b"\xa9 plain", b"ascii only", b"\xff z",
+              b"more", b"\xe2\x82", b"\xac", b"end"]  # fmt: skip
+    rng = random.Random(4)
+    for trial in range(30):
+        blocks = pieces if trial == 0 else [rng.choice(pieces) for _ in range(rng.randint(1, 8))]
+        bad_fast, bad_ref = [0], [0]
+        fast = list(corpus_mod.utf8_blocks(iter(blocks), bad_fast, bom))
+        ref = [t.encode("utf-8") for t, _ in corpus_mod._decoded(iter(blocks), bad_ref, bom)]
+        assert fast == ref and bad_fast == bad_ref, blocks
