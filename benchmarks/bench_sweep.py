@@ -181,6 +181,8 @@ def scaling_chart(rows: list[dict[str, Any]], path: Path) -> None:
             if xs[0] == 1:
                 ax.plot(xs, [ys[0] * x / 1e6 for x in xs], ":", color=line.get_color())
         ax.set_xscale("log", base=2)
+        counts = sorted({r["threads"] for r in rows})
+        ax.set_xticks(counts, [str(t) for t in counts])
         ax.set_xlabel("threads")
         ax.set_title(f"{mode}, dim {dim}")
         ax.grid(alpha=0.3)
@@ -219,7 +221,9 @@ def main() -> None:
     out.write_text(table(rows, bp.count_words(corpus), args))
     out.with_suffix(".json").write_text(json.dumps(rows, indent=1))
     chart(rows, out.with_suffix(".png"))
-    print(f"wrote {out}, {out.with_suffix('.png')} and {out.with_suffix('.json')}")
+    scaling = out.with_name(out.stem + "-scaling.png")
+    scaling_chart(rows, scaling)
+    print(f"wrote {out}, {out.with_suffix('.png')}, {scaling} and {out.with_suffix('.json')}")
 
 
 if __name__ == "__main__":
