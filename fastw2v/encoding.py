@@ -201,7 +201,10 @@ def count_and_record(
 
 
 def id_chunks(
-    corpus: Iterable[list[str]], words: Sequence[str], index: dict[str, int], chunk_words: int
+    corpus: Iterable[list[str]],
+    words: Sequence[str],
+    index: dict[str, int] | None,
+    chunk_words: int,
 ) -> Iterator[Chunk]:
     """Encode ``corpus`` into chunks of about ``chunk_words`` raw tokens.
 
@@ -210,7 +213,8 @@ def id_chunks(
     corpus : Corpus
         Sentences; a file corpus goes through the C tokeniser.
     words, index : the vocabulary
-        Word ``i`` of ``words`` has id ``i``; ``index`` maps each word to its id.
+        Word ``i`` of ``words`` has id ``i``; ``index`` maps each word to its id (only
+        Python-tokenised corpora use it: None is allowed for the others).
     chunk_words : int
         Raw tokens after which the next sentence end closes the chunk.
 
@@ -222,6 +226,8 @@ def id_chunks(
     if uses_c_tokenizer(corpus):
         yield from _c_chunks(corpus, words, chunk_words)
     else:
+        if index is None:
+            raise ValueError("id_chunks: a Python-tokenised corpus needs the word index")
         yield from _python_chunks(corpus, index, chunk_words)
 
 

@@ -144,6 +144,8 @@ class Keys:
         # The table is rebuilt on loading (it is fast, and not worth a pickle's bytes).
         if self._blob is not None and self._index is None:
             return (_lazy_keys, (self._blob, self._starts, self._words))
+        if self._index is None:  # a vocabulary's keys: the dict stays unmade
+            return (Keys.from_distinct, (self._words,))
         return (Keys, (self.words, self.key_to_index))
 
 

@@ -39,7 +39,7 @@ from fastw2v.config import (
     is_number,
 )
 from fastw2v.corpus import PathCorpus
-from fastw2v.encoding import Recording, id_chunks
+from fastw2v.encoding import Recording, id_chunks, uses_c_tokenizer
 from fastw2v.intkeys import IntTrainingCorpus
 from fastw2v.schedule import Schedule
 from fastw2v.seeds import chunk_seed
@@ -528,11 +528,15 @@ class Trainer:
     ) -> None:
         """One epoch read and encoded by a producer thread while the kernel trains."""
         batch = self.options.batch_words
+        ours = isinstance(corpus, IntTrainingCorpus) or uses_c_tokenizer(corpus)
         if isinstance(corpus, IntTrainingCorpus):  # ids mapped to rows in C
             chunks = corpus.chunks(batch)
-        else:
-            chunks = id_chunks(corpus, self.vocab.words, self.vocab.index, batch)
-        prefetch = _Prefetch(chunks)
+        else:  # the C tokeniser needs no dict of the words (300 MB for 4M of them)
+            index = None if ours else self.vocab.index
+            chunks = id_chunks(corpus, self.vocab.words, index, batch)
+        # Only fastw2v's own producers run nicer: a user's iterable may start threads or
+        # processes, which would inherit the niceness for good.
+        prefetch = _Prefetch(chunks, nicer=ours)
         try:
             self._epoch(tables, state, prefetch, cache, bar, stop)
         finally:
@@ -641,21 +645,23 @@ class _Prefetch:
     """Run an iterator in a background thread, ``depth`` items ahead of the consumer.
 
     The kernel releases the GIL, so reading and encoding the next chunk overlaps training.
-    The thread runs nicer than the kernel threads (``PRODUCER_NICENESS``). An exception in
-    the producer is re-raised in the consumer.
+    With ``nicer`` (fastw2v's C readers) the thread runs nicer than the kernel threads
+    (``PRODUCER_NICENESS``). An exception in the producer is re-raised in the consumer.
     """
 
     _DONE = object()
 
-    def __init__(self, it: Iterator[Any], depth: int = 2) -> None:
+    def __init__(self, it: Iterator[Any], depth: int = 2, nicer: bool = False) -> None:
+        self._nicer = nicer
         self._q: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(it,), daemon=True)
         self._thread.start()
 
     def _run(self, it: Iterator[Any]) -> None:
-        _be_nicer(PRODUCER_NICENESS)
         try:
+            if self._nicer:
+                _be_nicer(PRODUCER_NICENESS)
             for item in it:
                 while not self._stop.is_set():
                     try:

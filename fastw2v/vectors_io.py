@@ -21,7 +21,7 @@ _NATIVE_VECTORS = "vectors.npy"
 _NATIVE_VOCAB = "vocab.tsv"
 
 #: A word ``load_word2vec_format(int_keys=True)`` turns into an int key.
-_DECIMAL = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")  # as str(int) writes it: "07" is not 7
 
 
 class VectorFiles:

@@ -135,6 +135,9 @@ def test_word2vec_formats_write_decimals(tmp_path):
     text.write_text("2 2\n7 1 0\nseven 0 1\n", encoding="utf-8")
     with pytest.raises(ValueError, match="word 2 is not an integer: 'seven'"):
         KeyedVectors.load_word2vec_format(text, int_keys=True)
+    text.write_text("2 2\n7 1 0\n07 0 1\n", encoding="utf-8")  # not as str(int) writes 7
+    with pytest.raises(ValueError, match="word 2 is not an integer: '07'"):
+        KeyedVectors.load_word2vec_format(text, int_keys=True)
     model.wv.save(tmp_path / "native")
     assert load_vectors(tmp_path / "native").index_to_key[0] == str(model.wv.index_to_key[0])
 

@@ -133,6 +133,7 @@ def test_past_its_budget_every_epoch_reads_the_file(tmp_path, monkeypatch):
         assert ("the corpus streams" in model.memory_estimate.describe()) == (kept == 0)
         model.train(corpus_file=path)
         assert len(reads) == expected_reads, budget
+        assert model.vocab._index is None  # the C tokeniser needs no dict of the words
 
 
 def test_counting_with_a_vocabulary_bound_does_not_record(tmp_path):

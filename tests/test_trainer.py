@@ -62,10 +62,12 @@ def _niceness() -> int:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness: Linux")
 def test_the_producer_thread_runs_nicer_than_the_kernel_threads():
     before = _niceness()
-    prefetch = trainer._Prefetch(iter(_niceness, None))  # the niceness, read in the thread
-    try:
-        got = next(iter(prefetch))
-    finally:
-        prefetch.close()
-    assert got == min(19, before + trainer.PRODUCER_NICENESS)
+    got = {}
+    for nicer in (True, False):  # False: a user's iterable, which may start threads
+        prefetch = trainer._Prefetch(iter(_niceness, None), nicer=nicer)  # read in the thread
+        try:
+            got[nicer] = next(iter(prefetch))
+        finally:
+            prefetch.close()
+    assert got == {True: min(19, before + trainer.PRODUCER_NICENESS), False: before}
     assert _niceness() == before  # the training thread keeps its priority

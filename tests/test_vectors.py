@@ -449,3 +449,27 @@ def test_plot_writes_png(kv: KeyedVectors, tmp_path: Path) -> None:
     assert np.linalg.norm(projected[1] - projected[2]) == pytest.approx(5.0)
     with pytest.raises(KeyError, match="nope"):
         plot_words(kv, ["king", "nope"], out)
+
+
+def test_word2vec_writer_refuses_exactly_the_words_a_split_would_change():
+    # encode_words checks without splitting (no new string per word): it must refuse
+    # exactly what the old check refused, ("\n".join(words).split() != words), and name
+    # the word.
+    import random
+
+    from fastw2v.formats import encode_words
+
+    spaces = [c for c in map(chr, range(0x3001)) if c.isspace()]  # \x1c-\x1f, \x85, \u2028...
+    atoms = ["a", "b", "é", "\u200b", "\ufeff", "", *spaces]
+    rng = random.Random(11)
+    for _ in range(3000):
+        words = ["".join(rng.choices(atoms, k=rng.randint(0, 3))) for _ in range(rng.randint(1, 4))]
+        bad = "\n".join(words).split() != words
+        if bad:
+            with pytest.raises(ValueError, match="empty or holds whitespace"):
+                encode_words(words)
+        else:
+            data, starts = encode_words(words)
+            assert data == "\n".join(words).encode() and len(starts) == len(words) + 1
+    with pytest.raises(ValueError, match="empty or holds whitespace"):
+        encode_words([" \ud800"])  # named before encoding fails on the lone surrogate
