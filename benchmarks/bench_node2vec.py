@@ -21,6 +21,10 @@ NumPy on the unit vectors, trained on a random half of the nodes, scored on the 
   timed apart: ``simulate_walks`` (walks as lists of str) then gensim ``Word2Vec`` with
   the settings ``embed`` uses (sg=1, min_count=0). PecanPy walks have walk_length + 1
   nodes, so it is given walk_length - 1.
+- node2vec: the ``node2vec`` package's ``Node2Vec(graph, ...)`` (a networkx graph; its
+  Python precomputation and walks, lists of str), then the same gensim training as
+  PecanPy's (not the package's ``fit``, whose defaults differ), so that only the walks
+  differ between the two peers. Slow: give it ``--systems`` at 10^4 nodes only.
 """
 
 from __future__ import annotations
@@ -97,7 +101,6 @@ def run_fastw2v(adj: Any, args: argparse.Namespace, out: str) -> dict[str, Any]:
 def run_pecanpy(adj: Any, args: argparse.Namespace, out: str) -> dict[str, Any]:
     _pecanpy_numpy_shim()
     import numba
-    from gensim.models import Word2Vec
     from pecanpy import pecanpy as pp
 
     numba.set_num_threads(args.workers)
@@ -110,6 +113,27 @@ def run_pecanpy(adj: Any, args: argparse.Namespace, out: str) -> dict[str, Any]:
     t = time.perf_counter()
     walks = g.simulate_walks(args.num_walks, args.walk_length - 1)
     walk_s = time.perf_counter() - t
+    return _gensim(walks, list(g.nodes), walk_s, args, out)
+
+
+def run_node2vec(adj: Any, args: argparse.Namespace, out: str) -> dict[str, Any]:
+    import networkx as nx
+    from node2vec import Node2Vec
+
+    graph = nx.from_scipy_sparse_array(adj)
+    t = time.perf_counter()
+    n2v = Node2Vec(graph, walk_length=args.walk_length, num_walks=args.num_walks, p=args.p,
+                   q=args.q, workers=args.workers, quiet=True, seed=args.seed)  # fmt: skip
+    walk_s = time.perf_counter() - t
+    return _gensim(n2v.walks, [str(i) for i in range(adj.shape[0])], walk_s, args, out)
+
+
+def _gensim(
+    walks: Any, nodes: list[str], walk_s: float, args: argparse.Namespace, out: str
+) -> dict[str, Any]:
+    """Train gensim on walks of str node ids as PecanPy's ``embed`` does; time and write."""
+    from gensim.models import Word2Vec
+
     t = time.perf_counter()
     w2v = Word2Vec(
         walks,
@@ -125,15 +149,10 @@ def run_pecanpy(adj: Any, args: argparse.Namespace, out: str) -> dict[str, Any]:
     t = time.perf_counter()
     w2v.wv.save_word2vec_format(out)
     write_s = time.perf_counter() - t
-    return {
-        "walk_s": walk_s,
-        "train_s": train_s,
-        "write_s": write_s,
-        "vectors": w2v.wv[g.nodes],
-    }
+    return {"walk_s": walk_s, "train_s": train_s, "write_s": write_s, "vectors": w2v.wv[nodes]}
 
 
-SYSTEMS = {"fastw2v": run_fastw2v, "pecanpy": run_pecanpy}
+SYSTEMS = {"fastw2v": run_fastw2v, "pecanpy": run_pecanpy, "node2vec": run_node2vec}
 
 
 def child(args: argparse.Namespace) -> None:
