@@ -374,7 +374,9 @@ int fw2v_tokenize(fw2v_tokenizer_t *t, fw2v_lexicon_t *lex, const char *text, in
         int width = 1;
         if (cls == FW2V_B_TOKEN || (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
             if (!tok) tok = p;
-            p++; /* the continuation bytes of a character are TOKEN bytes too */
+            /* the continuation bytes of a character are TOKEN bytes too; ASCII text is
+             * skipped eight bytes at a time */
+            p = *p < 0x80 ? fw2v_skip_ascii_token(p + 1, stop) : p + 1;
             continue;
         }
         if (tok) {
@@ -509,7 +511,7 @@ int fw2v_count_range(fw2v_share_t *sh, const char *text, int64_t n, const char *
             if (cls == FW2V_B_TOKEN ||
                 (cls == FW2V_B_MAYBE && (width = fw2v_unicode_space(p, stop)) == 0)) {
                 if (!tok) tok = p;
-                p++;
+                p = *p < 0x80 ? fw2v_skip_ascii_token(p + 1, stop) : p + 1;
                 continue;
             }
         }

@@ -19,7 +19,8 @@ from fastw2v.vocab import Vocab
 
 # Tokens with multi-byte characters; separators including the Unicode spaces and the
 # ASCII ones str.split() knows, and both line ends.
-WORDS = ["a", "bb", "ccc", "dé", "été", "ünïcödé", "日本", "x" * 9, "y" * 17, "\u00e9t\u00e9s", "ǅ"]
+WORDS = ["a", "bb", "ccc", "dé", "été", "ünïcödé", "日本", "x" * 9, "y" * 17, "\u00e9t\u00e9s", "ǅ",
+         "abcdefgh\x7fé", "ctl\x01\x1b!~", "abcdefghijklmnopé"]  # fmt: skip
 SPACES = [" ", " ", " ", "\t", "\u3000", "\u00a0", "\u2009", "\x1c", "  "]
 LINE_ENDS = ["\n", "\r\n", "\r", "\n\n"]
 

@@ -27,6 +27,8 @@ PIECES = [
     " ", "\t", "\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f",
     "\x85", "\xa0", "\u1680", "\u2000", "\u2005", "\u200a", "\u2028", "\u2029", "\u202f",
     "\u205f", "\u3000", "\u200b", "\ufeff", "\u2009",
+    # token bytes the eight-byte ASCII skip must stop at or pass (control bytes, DEL)
+    "\x01", "\x08", "\x0e", "\x1b", "\x7f", "!~", "0123456789abcdefg",
 ]  # fmt: skip
 BAD_BYTES = [b"\xff", b"\xc3", b"\xe2\x80", b"\x80", b"\xf0\x9f"]
 
