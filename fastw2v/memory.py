@@ -63,13 +63,21 @@ class MemoryEstimate:
         return text
 
 
-def estimate(cfg: TrainConfig, vocab_size: int, corpus_words: int) -> MemoryEstimate:
+def estimate(
+    cfg: TrainConfig, vocab_size: int, corpus_words: int, cacheable: bool = True
+) -> MemoryEstimate:
     """The memory of training ``cfg`` on a vocabulary of ``vocab_size`` words over a corpus
     of ``corpus_words`` words (the id cache holds 4 bytes per word when it is kept: within
-    ``id_cache_bytes``, or always with ``cache_ids=True``)."""
+    ``id_cache_bytes``, or always with ``cache_ids=True``). ``cacheable``: whether the
+    corpus is one ``cache_ids=None`` keeps (a file, an integer corpus), not a Python
+    iterable, which is read again each epoch."""
     rows = vocab_size + sum(layer.rows(vocab_size) for layer in cfg.output_layers())
     weights = rows * cfg.vector_size * 4
-    cache = 0 if cfg.cache_ids is False else 4 * corpus_words
+    cache = (
+        0
+        if cfg.cache_ids is False or (cfg.cache_ids is None and not cacheable)
+        else 4 * corpus_words
+    )
     streamed = 0
     if cfg.cache_ids is None and cache > cfg.id_cache_bytes:
         cache, streamed = 0, cache  # past its budget the corpus streams: nothing is kept
@@ -95,10 +103,12 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(cfg: TrainConfig, vocab_size: int, corpus_words: int) -> MemoryEstimate:
-    """Log the estimate and raise :class:`InsufficientMemory` when it exceeds the memory
-    available, naming the parameters that shrink it."""
-    est = estimate(cfg, vocab_size, corpus_words)
+def check_memory(
+    cfg: TrainConfig, vocab_size: int, corpus_words: int, cacheable: bool = True
+) -> MemoryEstimate:
+    """Log the estimate (:func:`estimate`) and raise :class:`InsufficientMemory` when it
+    exceeds the memory available, naming the parameters that shrink it."""
+    est = estimate(cfg, vocab_size, corpus_words, cacheable)
     free = available_memory()
     logger.info(
         "training needs about %s (%s); %s available",

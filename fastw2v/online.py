@@ -25,7 +25,7 @@ import numpy as np
 
 from fastw2v.config import TrainConfig
 from fastw2v.corpus import PathCorpus, as_corpus
-from fastw2v.encoding import Recording, count_and_record
+from fastw2v.encoding import Recording, count_and_record, uses_c_tokenizer
 from fastw2v.intkeys import IntKeyVocab, count_int_vocab, is_int_corpus
 from fastw2v.memory import MemoryEstimate, check_memory
 from fastw2v.vocab import Vocab
@@ -100,7 +100,8 @@ class VocabBuilding:
             if source is None:
                 raise ValueError("build_vocab needs a corpus (sentences or corpus_file) or a vocab")
             vocab, self._recording = count_vocab(cfg, source)
-        self.weights, self.memory_estimate = initial_weights(cfg, vocab)
+        cacheable = source is None or self._recording is not None or not _reread(source)
+        self.weights, self.memory_estimate = initial_weights(cfg, vocab, cacheable)
         self.vocab = vocab
         self.epochs_trained = 0
         self._schedule_words = None
@@ -195,12 +196,23 @@ class VocabBuilding:
         return self.init_vectors(fname, lockf, binary=binary)
 
 
-def initial_weights(cfg: TrainConfig, vocab: Vocab) -> tuple[Weights, MemoryEstimate]:
+def _reread(source: Any) -> bool:
+    """Whether training reads ``source`` again each epoch under ``cache_ids=None``: a
+    Python iterable of sentences (not a file, a file corpus or an integer corpus)."""
+    if isinstance(source, (str, bytes, os.PathLike)) or is_int_corpus(source):
+        return False
+    return not uses_c_tokenizer(source)  # a file corpus object (PathCorpus) is kept
+
+
+def initial_weights(
+    cfg: TrainConfig, vocab: Vocab, cacheable: bool = True
+) -> tuple[Weights, MemoryEstimate]:
     """The first weights for ``vocab``, once the layers accept its size and the run's
-    estimated memory fits (a run too large for this machine stops here, not in a traceback)."""
+    estimated memory fits (a run too large for this machine stops here, not in a traceback).
+    ``cacheable``: the corpus may be held as ids (:func:`fastw2v.memory.estimate`)."""
     for layer in cfg.output_layers():
         layer.check_vocab(len(vocab))
-    est = check_memory(cfg, len(vocab), vocab.total_words)
+    est = check_memory(cfg, len(vocab), vocab.total_words, cacheable)
     weights = Weights.initial(
         len(vocab), cfg.vector_size, cfg.output_layers(), cfg.seed, cfg.initial_range
     )

@@ -158,3 +158,19 @@ def test_remap_chunk_checks_what_it_is_given():
     with pytest.raises(ValueError, match="offsets"):
         _tokenize.remap_chunk(np.array([0, 0], np.int32), np.array([0, 2, 1, 2], np.int64), table)
     assert _tokenize.remap_chunk(np.array([], np.int32), np.array([0], np.int64), table) == 0
+
+
+def test_the_estimate_counts_no_id_cache_for_an_iterable_that_is_read_again(tmp_path):
+    path = _write_corpus(tmp_path / "c.txt")
+    sentences = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    estimates = {}
+    for name, kwargs, corpus in (
+        ("file", {}, dict(corpus_file=path)),
+        ("iterable", {}, dict(sentences=sentences)),
+        ("iterable, cache_ids=True", dict(cache_ids=True), dict(sentences=sentences)),
+    ):
+        model = Word2Vec(epochs=2, **kwargs, **PARAMS)
+        model.build_vocab(**corpus)
+        estimates[name] = model.memory_estimate.id_cache
+    words = 4 * model.vocab.total_words
+    assert estimates == {"file": words, "iterable": 0, "iterable, cache_ids=True": words}
