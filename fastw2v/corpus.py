@@ -341,44 +341,35 @@ def utf8_blocks(
     gets whole characters of valid UTF-8 and cuts exactly the same tokens. The last block
     yielded is the decoder's final flush (usually empty): it ends the stream.
     """
-    decoder = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS)
-    first = True
-    while True:
-        raw = next(blocks, b"")
-        final = not raw
-        # An ASCII block is valid UTF-8 as it stands: handed on without the round trip
-        # (two copies of every byte, holding the GIL, while the kernel trains), once the
-        # decoder has seen the stream's start (a byte-order mark) and holds no part of a
-        # character from the block before.
-        if not first and not final and raw.isascii() and not decoder.getstate()[0]:
-            yield raw
-            continue
-        first = False
-        before = _bad_bytes()
-        text = decoder.decode(raw, final=final)
-        if bad is not None:
-            bad[0] += _bad_bytes() - before
-        yield text.encode("utf-8")
-        if final:
-            return
+    for text, _ in _decoded(blocks, bad, bom, ascii_as_is=True):
+        yield text if isinstance(text, bytes) else text.encode("utf-8")
 
 
 def _decoded(
-    blocks: Iterator[bytes], bad: list[int] | None, bom: bool
-) -> Iterator[tuple[str, bool]]:
+    blocks: Iterator[bytes], bad: list[int] | None, bom: bool, ascii_as_is: bool = False
+) -> Iterator[tuple[str | bytes, bool]]:
     """(text, final) for each raw block, then (the decoder's final flush, True).
 
     utf-8-sig drops a leading byte-order mark, which would otherwise glue onto the first
     token; undecodable bytes become U+FFFD (counted into ``bad[0]``) rather than crashing
     mid-epoch. The incremental decoder keeps a multi-byte character cut by a block boundary
-    whole.
+    whole. ``ascii_as_is``: an ASCII block is handed on as the bytes it is (valid UTF-8
+    already), without decoding, once the decoder has seen the stream's start (a byte-order
+    mark) and holds no part of a character from the block before: the C tokeniser's
+    reader (:func:`utf8_blocks`) then spares two copies of every byte, made holding the GIL
+    while the kernel trains.
     """
-    decode = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS).decode
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")(errors=_ERRORS)
+    first = True
     while True:
         raw = next(blocks, b"")
         final = not raw
+        if ascii_as_is and not first and not final and raw.isascii() and not decoder.getstate()[0]:
+            yield raw, False
+            continue
+        first = False
         before = _bad_bytes()
-        text = decode(raw, final=final)
+        text = decoder.decode(raw, final=final)
         if bad is not None:
             bad[0] += _bad_bytes() - before
         yield text, final

@@ -528,10 +528,10 @@ class Trainer:
     ) -> None:
         """One epoch read and encoded by a producer thread while the kernel trains."""
         batch = self.options.batch_words
-        ours = isinstance(corpus, IntTrainingCorpus) or uses_c_tokenizer(corpus)
         if isinstance(corpus, IntTrainingCorpus):  # ids mapped to rows in C
-            chunks = corpus.chunks(batch)
+            chunks, ours = corpus.chunks(batch), True
         else:  # the C tokeniser needs no dict of the words (300 MB for 4M of them)
+            ours = uses_c_tokenizer(corpus)
             index = None if ours else self.vocab.index
             chunks = id_chunks(corpus, self.vocab.words, index, batch)
         # Only fastw2v's own producers run nicer: a user's iterable may start threads or
@@ -622,7 +622,7 @@ class Trainer:
 #: How much nicer than the process the producer thread runs (Linux). At equal priority it
 #: takes a core from a kernel thread in the middle of a chunk, and the other threads wait
 #: for that shard at the chunk's end; nicer, it runs mostly in the gaps they leave. On the
-#: 70M-word text8-format corpus, 2 threads on 2 cores, skip-gram, streamed: 14.9 s of
+#: 70M-word text8-format corpus, 2 threads on 2 cores, CBOW, streamed: 14.9 s of
 #: training at equal priority, 11.0 s at +10, 9.6 s from the id cache (benchmarks/README.md,
 #: "Streaming").
 PRODUCER_NICENESS = 10
