@@ -110,7 +110,9 @@ def _extension(name: str, sources: list[str], depends: list[str], numpy: bool = 
 
 
 extensions = [
-    _extension("_train", ["csrc/fw2v_kernel.c"], ["csrc/fw2v.h"], numpy=True),
+    _extension(
+        "_train", ["csrc/fw2v_kernel.c"], ["csrc/fw2v.h", "csrc/fw2v_dispatch.h"], numpy=True
+    ),
     _extension(
         "_tokenize",
         ["csrc/fw2v_tokenize.c", "csrc/fw2v_count.c"],
@@ -124,7 +126,7 @@ extensions = [
     _extension(
         "_vecio",
         ["csrc/fw2v_vecio.c", "csrc/fw2v_keys.c", "csrc/fw2v_sigbus.c"],
-        ["csrc/fw2v_vecio.h", "csrc/fw2v_keys.h"],
+        ["csrc/fw2v_vecio.h", "csrc/fw2v_keys.h", "csrc/fw2v_dispatch.h"],
     ),
     _extension("_ids", ["csrc/fw2v_ids.c"], ["csrc/fw2v_ids.h"]),
     _extension("_graph", ["csrc/fw2v_walk.c"], ["csrc/fw2v_walk.h"]),

@@ -11,23 +11,15 @@
  * The hot loops are dot products and axpys of length dim. A plain `s += a[i] * b[i]` is
  * not vectorised by the compiler because that would reorder a float sum; `omp simd
  * reduction` gives it that permission for these loops only (no -ffast-math anywhere).
- * The exported functions are compiled for several x86-64 levels and the best one is
- * picked when the library loads (GCC target_clones), so the default build runs on any
- * x86-64 and still uses AVX2/AVX-512 where the CPU has them.
+ * The exported functions are compiled for several x86-64 levels, the best one picked
+ * when the library loads (FW2V_DISPATCH, fw2v_dispatch.h).
  */
 #include "fw2v.h"
+#include "fw2v_dispatch.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(FW2V_NO_CLONES) && (__GNUC__ >= 11)
-#define FW2V_DISPATCH __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#define FW2V_HAVE_CLONES 1
-#else
-#define FW2V_DISPATCH
-#endif
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FW2V_INLINE static inline __attribute__((always_inline))

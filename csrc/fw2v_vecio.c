@@ -1,5 +1,6 @@
 /* fw2v_vecio.c: word2vec vector files parsed and formatted in C; see fw2v_vecio.h. */
 #include "fw2v_vecio.h"
+#include "fw2v_dispatch.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -88,19 +89,8 @@ static int row_finite(const float *row, int64_t dim)
 
 /* ------------------------------------------------------------------ binary */
 
-/* row_finite on little-endian float32 bytes as they are in the file. */
-static int row_finite_le(const char *bytes, int64_t dim)
-{
-    uint32_t all = 0;
-    for (int64_t j = 0; j < dim; j++) {
-        const unsigned char *b = (const unsigned char *)bytes + 4 * j;
-        uint32_t bits = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-                        (uint32_t)b[3] << 24;
-        all |= ((bits & 0x7f800000u) == 0x7f800000u);
-    }
-    return !all;
-}
-
+/* Cloned for the finite check, a vector loop over each row. */
+FW2V_DISPATCH
 int fw2v_read_binary(fw2v_vecreader_t *r, const char *buf, int64_t len, int final,
                      int64_t *consumed, int64_t *detail)
 {
@@ -140,8 +130,8 @@ int fw2v_read_binary(fw2v_vecreader_t *r, const char *buf, int64_t len, int fina
             memcpy(row + j, &bits, 4);
         }
 #endif
-        /* Checked on the source bytes, still in cache. */
-        if (r->first_nonfinite < 0 && !row_finite_le(buf + at + 1, r->dim))
+        /* Checked on the row just written, still in L1 (word by word: it vectorises). */
+        if (r->first_nonfinite < 0 && !row_finite(row, r->dim))
             r->first_nonfinite = r->done;
         r->done++;
         pos = at + 1 + n_bytes;
@@ -172,67 +162,120 @@ static int slow_parse(const char *text, int64_t len, double *out)
     return ok;
 }
 
-/* [+-]? (digits (. digits*)? | . digits) ([eE] [+-]? digits)? ; the number ends at `end`. */
-int fw2v_parse_float32(const char *text, int64_t len, float *out)
+/* A decimal number's digits as they are read: value w * 10^dexp. nd counts the digits in w
+ * (leading zeros may be among them), so w < 10^nd and w never overflows at nd <= 19. */
+typedef struct {
+    uint64_t w;
+    int64_t dexp;
+    int nd, any, inexact;
+} digits_t;
+
+static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                      100000000};
+
+/* How many of the eight bytes (a little-endian load, first byte lowest) lead with ASCII
+ * digits. Each byte XOR '0' is 0..9 exactly for a digit; adding 0x76 sets its top bit
+ * otherwise. A carry out of a non-digit byte reaches only later bytes, after the count. */
+static inline int leading_digits8(uint64_t v)
 {
-    const char *p = text, *end = text + len;
-    int neg = 0, any = 0, inexact = 0, nd = 0;
-    uint64_t w = 0;
-    int64_t dexp = 0;
-    if (p < end && (*p == '+' || *p == '-')) neg = *p++ == '-';
-    for (; p < end && (unsigned)(*p - '0') < 10; p++) {
-        unsigned d = (unsigned)(*p - '0');
-        any = 1;
-        if (w == 0 && d == 0) continue;
-        if (nd < 19) {
-            w = w * 10 + d;
-            nd++;
-        } else {
-            dexp++;
-            inexact |= d != 0;
-        }
+    const uint64_t x = v ^ UINT64_C(0x3030303030303030);
+    const uint64_t bad = ((x + UINT64_C(0x7676767676767676)) | x) & UINT64_C(0x8080808080808080);
+    return bad ? __builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of eight digit values (0..9, one a byte, the first lowest): pairs, then
+ * quadruples, then the eight, each step a multiply and a shift over all lanes at once. */
+static inline uint64_t value8(uint64_t x)
+{
+    x = (x * 10 + (x >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+    x = (x * 100 + (x >> 16)) & UINT64_C(0x0000ffff0000ffff);
+    return (x * 10000 + (x >> 32)) & UINT64_C(0xffffffff);
+}
+
+/* One digit the slow way: past 19 digits the rest only moves the exponent (or, after the
+ * point, is dropped), and any non-zero one among them makes the value inexact. */
+static inline void take_digit(digits_t *d, unsigned digit, int frac)
+{
+    d->any = 1;
+    if (d->w == 0 && digit == 0) {
+        d->dexp -= frac;
+        return;
     }
-    if (p < end && *p == '.') {
-        for (p++; p < end && (unsigned)(*p - '0') < 10; p++) {
-            unsigned d = (unsigned)(*p - '0');
-            any = 1;
-            if (w == 0 && d == 0) {
-                dexp--;
-                continue;
-            }
-            if (nd < 19) {
-                w = w * 10 + d;
-                nd++;
-                dexp--;
-            } else {
-                inexact |= d != 0;
-            }
-        }
+    if (d->nd < 19) {
+        d->w = d->w * 10 + digit;
+        d->nd++;
+        d->dexp -= frac;
+    } else {
+        d->dexp += !frac;
+        d->inexact |= digit != 0;
     }
-    if (!any) return 0;
-    if (p < end && (*p == 'e' || *p == 'E')) {
+}
+
+/* The digits at p (none past e; eight-byte loads need p + 8 <= limit): the first byte
+ * after them. Eight at a time while w has room for eight more, one at a time after. */
+static inline const char *take_digits(digits_t *d, const char *p, const char *e,
+                                      const char *limit, int frac)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (limit - p >= 8 && d->nd <= 11) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        int n = leading_digits8(v);
+        if (n > e - p) n = (int)(e - p);
+        if (n == 0) return p;
+        /* the n digits moved to the top bytes: the zero bytes below them are leading zeros */
+        const uint64_t x = (v ^ UINT64_C(0x3030303030303030)) << (8 * (8 - n));
+        d->w = d->w * pow10_u64[n] + value8(x);
+        d->nd += n;
+        d->any = 1;
+        d->dexp -= frac ? n : 0;
+        p += n;
+        if (n < 8) return p;
+    }
+#endif
+    for (; p < e && (unsigned)(*p - '0') < 10; p++) take_digit(d, (unsigned)(*p - '0'), frac);
+    return p;
+}
+
+/* The number at text: [+-]? (digits (. digits*)? | . digits) ([eE] [+-]? digits)?, read up
+ * to the first byte that cannot continue it (none past e; loads up to limit). Returns that
+ * byte, with *out set, or NULL when the text there is not a number of this grammar. */
+static const char *parse_value(const char *text, const char *e, const char *limit, float *out)
+{
+    const char *p = text;
+    digits_t d = {0, 0, 0, 0, 0};
+    int neg = 0;
+    if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
+    p = take_digits(&d, p, e, limit, 0);
+    if (p < e && *p == '.') p = take_digits(&d, p + 1, e, limit, 1);
+    if (!d.any) return NULL;
+    if (p < e && (*p == 'e' || *p == 'E')) {
         int eneg = 0;
         int64_t ex = 0;
         p++;
-        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
-        if (!(p < end && (unsigned)(*p - '0') < 10)) return 0;
-        for (; p < end && (unsigned)(*p - '0') < 10; p++)
+        if (p < e && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (!(p < e && (unsigned)(*p - '0') < 10)) return NULL;
+        for (; p < e && (unsigned)(*p - '0') < 10; p++)
             if (ex < 1000000) ex = ex * 10 + (*p - '0');
-        dexp += eneg ? -ex : ex;
+        d.dexp += eneg ? -ex : ex;
     }
-    if (p != end) return 0;
     double value;
-    if (w == 0) {
+    if (d.w == 0) {
         value = neg ? -0.0 : 0.0;
-    } else if (!inexact && w <= (UINT64_C(1) << 53) && dexp >= -22 && dexp <= 22) {
+    } else if (!d.inexact && d.w <= (UINT64_C(1) << 53) && d.dexp >= -22 && d.dexp <= 22) {
         /* Clinger: w and 10^|dexp| are exact doubles, so one IEEE operation rounds once. */
-        value = dexp < 0 ? (double)w / exact_pow10[-dexp] : (double)w * exact_pow10[dexp];
+        value = d.dexp < 0 ? (double)d.w / exact_pow10[-d.dexp] : (double)d.w * exact_pow10[d.dexp];
         if (neg) value = -value;
-    } else if (!slow_parse(text, len, &value)) {
-        return 0;
+    } else if (!slow_parse(text, p - text, &value)) {
+        return NULL;
     }
     *out = (float)value; /* the double rounded to float32, as numpy casts it */
-    return 1;
+    return p;
+}
+
+int fw2v_parse_float32(const char *text, int64_t len, float *out)
+{
+    return parse_value(text, text + len, text + len, out) == text + len;
 }
 
 /* The ASCII characters Python's str.rstrip() removes. */
@@ -241,8 +284,11 @@ static inline int py_space(unsigned char c)
     return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
 }
 
-/* A line the C parser vouches for: 1 (row filled, *word_len set) or 0 (odd). */
-static int parse_line(const char *s, const char *e, int64_t dim, float *row, int64_t *word_len)
+/* A line the C parser vouches for: 1 (row filled, *word_len set) or 0 (odd). The values
+ * are parsed where they lie, each ending at one space (the last at the line's end);
+ * eight-byte loads may read up to limit. */
+static int parse_line(const char *s, const char *e, const char *limit, int64_t dim, float *row,
+                      int64_t *word_len)
 {
     while (e > s && py_space((unsigned char)e[-1])) e--;
     const char *space = memchr(s, ' ', (size_t)(e - s));
@@ -250,11 +296,10 @@ static int parse_line(const char *s, const char *e, int64_t dim, float *row, int
     *word_len = space - s;
     const char *p = space + 1;
     for (int64_t j = 0; j < dim; j++) {
-        const char *stop = p;
-        while (stop < e && *stop != ' ') stop++;
-        if (stop == p || !fw2v_parse_float32(p, stop - p, row + j)) return 0;
+        const char *stop = parse_value(p, e, limit, row + j);
+        if (!stop) return 0;
         if (j + 1 < dim) {
-            if (stop == e) return 0;
+            if (stop == e || *stop != ' ') return 0;
             p = stop + 1;
         } else if (stop != e) {
             return 0;
@@ -281,7 +326,7 @@ int fw2v_read_text(fw2v_vecreader_t *r, const char *buf, int64_t len, int final,
         int64_t end = nl ? nl - buf : len;
         float *row = r->rows + r->done * r->dim;
         int64_t word_len;
-        if (!parse_line(buf + pos, buf + end, r->dim, row, &word_len)) {
+        if (!parse_line(buf + pos, buf + end, buf + len, r->dim, row, &word_len)) {
             *detail = end;
             status = FW2V_VEC_ODD;
             break;
@@ -309,7 +354,8 @@ typedef struct {
     fw2v_words_t words;
 } text_part_t;
 
-static void read_text_part(const fw2v_vecreader_t *r, const char *buf, text_part_t *part)
+static void read_text_part(const fw2v_vecreader_t *r, const char *buf, int64_t len,
+                           text_part_t *part)
 {
     int64_t pos = part->start, row = part->row0, limit = part->row0 + part->lines;
     part->odd_start = -1;
@@ -319,7 +365,7 @@ static void read_text_part(const fw2v_vecreader_t *r, const char *buf, text_part
         int64_t end = nl ? nl - buf : part->end;
         float *dest = r->rows + row * r->dim;
         int64_t word_len;
-        if (!parse_line(buf + pos, buf + end, r->dim, dest, &word_len)) {
+        if (!parse_line(buf + pos, buf + end, buf + len, r->dim, dest, &word_len)) {
             part->odd_start = pos;
             part->odd_end = end;
             break;
@@ -387,7 +433,7 @@ int fw2v_read_text_parallel(fw2v_vecreader_t *r, const char *buf, int64_t len, i
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(n) schedule(static, 1)
 #endif
-    for (int t = 0; t < n; t++) read_text_part(r, buf, &parts[t]);
+    for (int t = 0; t < n; t++) read_text_part(r, buf, len, &parts[t]);
     /* Keep the parts in order up to the first that stopped early; later work is redone. */
     int status = FW2V_VEC_MORE, merged = 0;
     int64_t pos = 0;

@@ -223,6 +223,11 @@ def test_text_values_parse_to_numpy_float32_exactly() -> None:
         "3.4028236e38",
         "1" + "0" * 30,
         "0." + "0" * 50 + "1",
+        # 2^64 + 12345 and 3 * 2^64 + 7 in twenty digits: an overflowing eight-digit step
+        # would leave a small, wrong mantissa
+        "184467440737.09563961",
+        "553402322211.28654855",
+        "-1844674407370956.3961e-3",
     ]
     with np.errstate(over="ignore"):
         expected = np.array(texts, dtype=np.float32)
@@ -230,7 +235,49 @@ def test_text_values_parse_to_numpy_float32_exactly() -> None:
     assert got.view(np.uint32).tolist() == expected.view(np.uint32).tolist()
 
 
-@pytest.mark.parametrize("text", ["nan", "inf", "1_0", " 1", "1 ", "0x10", "1e", ".", "-", "١"])
+def _digit_runs(rng: np.random.Generator, n: int) -> list[str]:
+    """Numbers whose integer and fraction parts are 0-24 digits long, often with leading
+    zeros, so that the eight-byte digit reads meet every length and every cut."""
+    out = []
+    for _ in range(n):
+        whole = "".join(rng.choice(list("0123456789"), rng.integers(0, 25)))
+        frac = "".join(rng.choice(list("0000123456789"), rng.integers(0, 25)))
+        if rng.random() < 0.3:
+            whole = "0" * int(rng.integers(1, 12)) + whole
+        text = whole + ("." + frac if frac or not whole else "")
+        text = text if text != "." else "0."
+        if rng.random() < 0.2:
+            text += f"e{int(rng.integers(-30, 12))}"  # |value| < 1e37: finite in float32
+        out.append(("-" if rng.random() < 0.5 else "") + text)
+    return out
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_digit_runs_in_a_file_parse_as_numpy_does(tmp_path: Path, end: str) -> None:
+    # Inside a file the reader loads eight bytes at a time past each number (up to the
+    # block's end); the last value of the last line ends the buffer when `end` is "".
+    rng = np.random.default_rng(11)
+    dim = 7
+    texts = _digit_runs(rng, 300 * dim)
+    lines = [f"w{i} " + " ".join(texts[i * dim : (i + 1) * dim]) for i in range(300)]
+    path = tmp_path / "runs.txt"
+    path.write_text(f"300 {dim}\n" + "\n".join(lines) + end)
+    expected = np.array(texts, dtype=np.float32).reshape(300, dim)
+    words, got = formats.read_word2vec(path, binary=False)
+    assert words == [f"w{i}" for i in range(300)]
+    assert got.view(np.uint32).tolist() == expected.view(np.uint32).tolist()
+    alone = [_vecio.parse_float32(t.encode()) for t in texts]
+    assert np.array(alone, dtype=np.float32).view(np.uint32).tolist() == expected.ravel().view(
+        np.uint32
+    ).tolist()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nan", "inf", "1_0", " 1", "1 ", "0x10", "1e", ".", "-", "١"]
+    # bytes just below and above the digits, inside an eight-byte read
+    + ["1234567:9", "0.1234/678", "12:45678901234", "98765432/", "0.00000000:", "1234567\x00"],
+)
 def test_values_outside_the_c_grammar_go_to_the_reference(text: str) -> None:
     assert _vecio.parse_float32(text.encode()) is None
 
