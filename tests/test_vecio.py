@@ -267,9 +267,10 @@ def test_digit_runs_in_a_file_parse_as_numpy_does(tmp_path: Path, end: str) -> N
     assert words == [f"w{i}" for i in range(300)]
     assert got.view(np.uint32).tolist() == expected.view(np.uint32).tolist()
     alone = [_vecio.parse_float32(t.encode()) for t in texts]
-    assert np.array(alone, dtype=np.float32).view(np.uint32).tolist() == expected.ravel().view(
-        np.uint32
-    ).tolist()
+    assert (
+        np.array(alone, dtype=np.float32).view(np.uint32).tolist()
+        == expected.ravel().view(np.uint32).tolist()
+    )
 
 
 @pytest.mark.parametrize(
