@@ -5,11 +5,15 @@
  * hashed once and looked up in an open-addressing table whose slots hold the first bytes
  * of the word (see slot_t).
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE under -std=c11 */
 #include "fw2v_tokenize.h"
 #include "fw2v_utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/mman.h>
+#endif
 
 /* ------------------------------------------------------------------ the lexicon */
 
@@ -95,6 +99,24 @@ static int grow_bytes(fw2v_lexicon_t *lex, int64_t len) {
 
 static slot_t *new_slots(int bits);
 
+/* Memory for a hash table of `bytes`, freed with free(). Past 2 MiB it is aligned to 2 MiB
+ * and offered to the kernel for transparent huge pages (numpy does the same for its
+ * arrays): a table of millions of words is probed at random, and with 4 KiB pages nearly
+ * every probe also missed the TLB. Counting a 4.1M-word Zipf corpus on one thread: the
+ * pass 1.2-1.4 s -> 0.9-1.0 s. Where the kernel says no, the pages are ordinary ones. */
+static void *table_alloc(size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes < huge) return malloc(bytes);
+    if (posix_memalign(&p, huge, bytes)) return NULL;
+    madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
+#else
+    return malloc(bytes);
+#endif
+}
+
 fw2v_lexicon_t *fw2v_lexicon_new(void) {
     fw2v_lexicon_t *lex = calloc(1, sizeof *lex);
     if (!lex) return NULL;
@@ -145,7 +167,7 @@ static inline void fill_slot(slot_t *slot, word_key_t key, int64_t id, int64_t c
 /* A table of 2^bits empty slots. */
 static slot_t *new_slots(int bits) {
     const size_t n = (size_t)1 << bits;
-    slot_t *slots = malloc(sizeof(slot_t) * n);
+    slot_t *slots = table_alloc(sizeof(slot_t) * n);
     if (slots)
         for (size_t i = 0; i < n; i++) slots[i].id = -1;
     return slots;
