@@ -5,7 +5,9 @@
  * hashed once and looked up in an open-addressing table whose slots hold the first bytes
  * of the word (see slot_t).
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE under -std=c11 */
+#endif
 #include "fw2v_tokenize.h"
 #include "fw2v_utf8.h"
 

@@ -170,6 +170,10 @@ typedef struct {
     int nd, any, inexact;
 } digits_t;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+#define FW2V_SWAR_DIGITS 1
+
 static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
                                       100000000};
 
@@ -191,6 +195,10 @@ static inline uint64_t value8(uint64_t x)
     x = (x * 100 + (x >> 16)) & UINT64_C(0x0000ffff0000ffff);
     return (x * 10000 + (x >> 32)) & UINT64_C(0xffffffff);
 }
+
+#else
+#define FW2V_SWAR_DIGITS 0
+#endif
 
 /* One digit the slow way: past 19 digits the rest only moves the exponent (or, after the
  * point, is dropped), and any non-zero one among them makes the value inexact. */
@@ -216,7 +224,7 @@ static inline void take_digit(digits_t *d, unsigned digit, int frac)
 static inline const char *take_digits(digits_t *d, const char *p, const char *e,
                                       const char *limit, int frac)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if FW2V_SWAR_DIGITS
     while (limit - p >= 8 && d->nd <= 11) {
         uint64_t v;
         memcpy(&v, p, 8);
@@ -226,7 +234,7 @@ static inline const char *take_digits(digits_t *d, const char *p, const char *e,
         /* the n digits moved to the top bytes: the zero bytes below them are leading zeros */
         const uint64_t x = (v ^ UINT64_C(0x3030303030303030)) << (8 * (8 - n));
         d->w = d->w * pow10_u64[n] + value8(x);
-        d->nd += n;
+        d->nd = d->w ? d->nd + n : 0; /* leading zeros are not digits of w: no budget spent */
         d->any = 1;
         d->dexp -= frac ? n : 0;
         p += n;
@@ -260,7 +268,7 @@ static const char *parse_value(const char *text, const char *e, const char *limi
         d.dexp += eneg ? -ex : ex;
     }
     double value;
-    if (d.w == 0) {
+    if (d.w == 0 && !d.inexact) {
         value = neg ? -0.0 : 0.0;
     } else if (!d.inexact && d.w <= (UINT64_C(1) << 53) && d.dexp >= -22 && d.dexp <= 22) {
         /* Clinger: w and 10^|dexp| are exact doubles, so one IEEE operation rounds once. */

@@ -228,6 +228,18 @@ def test_text_values_parse_to_numpy_float32_exactly() -> None:
         "184467440737.09563961",
         "553402322211.28654855",
         "-1844674407370956.3961e-3",
+        # leading zeros filling eight-byte steps: they must not use up the 19 digits
+        "00000000000.000000001",
+        "-00000000000.000000001",
+        "000.00000000000000001",
+        "000.00000000000000001e17",
+        "0" * 40 + "." + "0" * 40 + "123456789012345678901234567",
+    ]
+    texts += [  # every count of leading zeros either side of the point
+        "0" * i + "." + "0" * f + tail
+        for i in range(1, 21)
+        for f in range(21)
+        for tail in ("1", "123456789", "98765432109876543210")
     ]
     with np.errstate(over="ignore"):
         expected = np.array(texts, dtype=np.float32)
