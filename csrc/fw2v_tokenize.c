@@ -104,8 +104,8 @@ static slot_t *new_slots(int bits);
 /* Memory for a hash table of `bytes`, freed with free(). Past 2 MiB it is aligned to 2 MiB
  * and offered to the kernel for transparent huge pages (numpy does the same for its
  * arrays): a table of millions of words is probed at random, and with 4 KiB pages nearly
- * every probe also missed the TLB. Counting a 4.1M-word Zipf corpus on one thread: the
- * pass 1.2-1.4 s -> 0.9-1.0 s. Where the kernel says no, the pages are ordinary ones. */
+ * every probe also missed the TLB. The C count of a 4.1M-word Zipf corpus on one thread:
+ * 1.2-1.4 s -> 0.9-1.0 s. Where the kernel says no, the pages are ordinary ones. */
 static void *table_alloc(size_t bytes) {
 #if defined(MADV_HUGEPAGE)
     const size_t huge = (size_t)2 << 20;
