@@ -212,21 +212,6 @@ def _allocate(blocks: Any, lay: Layout, wanted: int, path: Path) -> np.ndarray:
     return np.empty((rows, lay.dim), dtype=np.float32)
 
 
-def read_word2vec(
-    path: str | os.PathLike[str],
-    binary: bool | None = None,
-    limit: int | None = None,
-    unicode_errors: str = "strict",
-    no_header: bool | None = None,
-) -> tuple[list[str], np.ndarray]:
-    """Read a word2vec text or binary file, plain or gzip/bz2/xz: ``(words, vectors)``.
-
-    :func:`read_word2vec_keys` with the words as a list.
-    """
-    keys, vectors = read_word2vec_keys(path, binary, limit, unicode_errors, no_header)
-    return keys.words, vectors
-
-
 def read_word2vec_keys(
     path: str | os.PathLike[str],
     binary: bool | None = None,

@@ -25,6 +25,13 @@ from hypothesis import strategies as st
 from fastw2v import _blocks, _vecio, formats
 from fastw2v.vectors import KeyedVectors
 
+
+def read_words(*args, **kwargs) -> tuple[list[str], np.ndarray]:
+    """``formats.read_word2vec_keys`` with the words as a list."""
+    keys, vectors = formats.read_word2vec_keys(*args, **kwargs)
+    return keys.words, vectors
+
+
 SETTINGS = settings(
     max_examples=250,
     derandomize=True,
@@ -115,7 +122,7 @@ def _outcome(call) -> tuple:
 
 
 def _new(path: Path, binary: bool | None, limit: int | None, errors: str = "strict"):
-    return lambda: formats.read_word2vec(path, binary, limit, errors, no_header=False)
+    return lambda: read_words(path, binary, limit, errors, no_header=False)
 
 
 @pytest.fixture(params=["one block", "tiny windows, two threads"])
@@ -187,7 +194,7 @@ def test_big_file_over_many_windows_and_threads(tmp_path: Path, monkeypatch) -> 
         monkeypatch.setattr(formats, "PARALLEL_MIN", 0)
         for threads in (1, 2, 3):
             monkeypatch.setattr(formats, "default_threads", lambda t=threads: t)
-            got_words, got = formats.read_word2vec(path)
+            got_words, got = read_words(path)
             assert got_words == words
             assert got.tobytes() == vectors.tobytes()
 
@@ -275,7 +282,7 @@ def test_digit_runs_in_a_file_parse_as_numpy_does(tmp_path: Path, end: str) -> N
     path = tmp_path / "runs.txt"
     path.write_text(f"300 {dim}\n" + "\n".join(lines) + end)
     expected = np.array(texts, dtype=np.float32).reshape(300, dim)
-    words, got = formats.read_word2vec(path, binary=False)
+    words, got = read_words(path, binary=False)
     assert words == [f"w{i}" for i in range(300)]
     assert got.view(np.uint32).tolist() == expected.view(np.uint32).tolist()
     alone = [_vecio.parse_float32(t.encode()) for t in texts]
@@ -374,4 +381,4 @@ def test_binary_word_holding_a_newline_is_read_as_the_reference_does(tmp_path: P
     path = tmp_path / "v.bin"
     path.write_bytes(data)
     assert _outcome(_new(path, True, None)) == _outcome(lambda: reference.load(path, True))
-    assert formats.read_word2vec(path)[0] == ["a\nb", "c"]
+    assert read_words(path)[0] == ["a\nb", "c"]
